@@ -1,0 +1,63 @@
+# "LSTM, executable": build the book, run every check, re-execute the chapters.
+# Every target sets up .venv from requirements.txt first (again when requirements.txt or
+# pyproject.toml is newer than the last install).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+
+# pip prints a warning per package for missing local index folders on some machines; drop those lines.
+PIP_FILTER := grep -v "^WARNING: Location" || true
+
+.PHONY: help book test unit notebooks execute notebook clean distclean
+
+help:
+	@echo "make book      build the HTML book into _build/html (stored outputs, warnings are errors)"
+	@echo "make test      unit tests + every notebook under nbval + the book build"
+	@echo "make execute   re-run every chapter in place so its stored outputs are real"
+	@echo "make notebook  open JupyterLab on the chapters with the book's environment"
+	@echo "make clean     remove _build and caches (make distclean also removes .venv)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 needed, found " + sys.version'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | $(PIP_FILTER)
+	$(BIN)/python -m pip install --quiet -r requirements.txt 2>&1 | $(PIP_FILTER)
+	$(BIN)/python -m pip install --quiet --no-deps -e . 2>&1 | $(PIP_FILTER)
+	$(BIN)/python -c 'import keras, lstm_helpers, nbval, myst_nb'
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	@test -f _build/html/index.html
+	@echo "Book built: open _build/html/index.html"
+
+# One pytest run: unit tests and one nbval item per notebook cell, notebooks spread over 2 workers
+# (--dist loadfile keeps each notebook's cells on one kernel). pytest exits 5 when nothing is
+# collected, which fails this target like any other failure.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile \
+	    --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    tests $(NOTEBOOKS)
+	$(MAKE) book
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
+	    --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+
+notebook: $(STAMP)
+	$(BIN)/jupyter lab chapters/
+
+clean:
+	rm -rf _build .pytest_cache *.egg-info
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,75 @@
+"""Reproducible, quiet chapter set-up: one call at the top of every notebook.
+
+``setup(seed)`` must run before TensorFlow is first imported, because TensorFlow reads its
+logging and oneDNN switches from the environment at import time:
+
+- ``TF_CPP_MIN_LOG_LEVEL=3`` silences TensorFlow's C++ INFO/WARNING lines;
+- ``TF_ENABLE_ONEDNN_OPTS=0`` turns off oneDNN's re-ordered float kernels. This silences the
+  "oneDNN custom operations are on" line that absl prints before its logging is set up, and keeps
+  float round-off the same as plain matrix products, which the numpy-vs-Keras checks rely on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from lstm_helpers._checks import check_int
+from lstm_helpers.plotting import use_book_style
+
+QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def quiet_tensorflow_env() -> None:
+    """Set the environment variables that keep TensorFlow's import silent (see module docstring).
+
+    Warns if TensorFlow is already imported, since the settings then no longer take effect.
+    """
+    if "tensorflow" in sys.modules:
+        warnings.warn(
+            "tensorflow was imported before lstm_helpers.setup(); its log settings cannot change now. "
+            "Restart the kernel and run the set-up cell first.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    os.environ.update(QUIET_TF_ENV)
+
+
+def setup(seed: int = 0, style: bool = True) -> np.random.Generator:
+    """Seed every random generator a chapter uses, quiet TensorFlow, apply the figure style.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed for Python's ``random``, numpy's global generator and TensorFlow
+        (through ``keras.utils.set_random_seed``), and for the returned generator.
+    style : bool, default True
+        Apply :func:`lstm_helpers.plotting.use_book_style`.
+
+    Returns
+    -------
+    rng : numpy.random.Generator
+        A generator seeded with ``seed``, for the chapter's own random draws.
+
+    Raises
+    ------
+    ValueError
+        If ``seed`` is not an integer ``>= 0``.
+
+    Examples
+    --------
+    >>> rng = setup(seed=0)
+    >>> float(rng.random()) == float(np.random.default_rng(0).random())
+    True
+    """
+    seed = check_int("seed", seed, minimum=0)
+    quiet_tensorflow_env()
+    import keras  # imported here, after the environment is set, so TensorFlow starts quiet
+
+    keras.utils.set_random_seed(seed)
+    if style:
+        use_book_style()
+    return np.random.default_rng(seed)

@@ -1,0 +1,38 @@
+"""Shared fixtures for the unit tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lstm_helpers import data
+
+
+@pytest.fixture
+def fake_data_dir(tmp_path: Path):
+    """Return a function that writes a data folder with the given files and a matching manifest."""
+
+    def make(files: dict[str, bytes], manifest_extra: str = "") -> Path:
+        lines = []
+        for name, content in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            lines.append(f"{data.sha256_of(path)}  {name}")
+        (tmp_path / "README.md").write_text("# test data\n\n```\n" + "\n".join(lines) + "\n```\n" + manifest_extra)
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def copied_data_dir(tmp_path: Path) -> Path:
+    """A writable copy of the real data folder (manifest and the small files)."""
+    source = data.data_dir()
+    shutil.copy(source / "README.md", tmp_path / "README.md")
+    for name in ("co2_maunaloa_weekly/co2.csv", "us_macrodata/macrodata.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source / name, tmp_path / name)
+    return tmp_path

@@ -1,0 +1,133 @@
+"""Tests of lstm_helpers.data: checksums, loaders and every error path."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstm_helpers import data
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_data_dir_is_the_repository_data_folder():
+    assert data.data_dir() == REPO / "data"
+
+
+def test_data_dir_follows_environment_variable(monkeypatch, fake_data_dir):
+    folder = fake_data_dir({"a.txt": b"hello"})
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
+    assert data.data_dir() == folder
+
+
+def test_data_dir_without_manifest_raises(monkeypatch, tmp_path):
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(tmp_path))
+    with pytest.raises(FileNotFoundError, match=r"has no README\.md manifest.*LSTM_BOOK_DATA"):
+        data.data_dir()
+
+
+def test_manifest_lists_every_bundled_file_and_nothing_else():
+    on_disk = {
+        p.relative_to(REPO / "data").as_posix() for p in (REPO / "data").rglob("*") if p.is_file() and p.name != "README.md"
+    }
+    assert set(data.read_manifest()) == on_disk
+
+
+def test_every_bundled_file_matches_its_checksum():
+    for name, expected in data.read_manifest().items():
+        digest = hashlib.sha256((REPO / "data" / name).read_bytes()).hexdigest()  # independent of sha256_of
+        assert digest == expected, name
+
+
+def test_manifest_without_checksum_lines_raises(tmp_path):
+    (tmp_path / "README.md").write_text("no checksums here\n")
+    with pytest.raises(ValueError, match=r"must contain lines '<sha256>  <path>', found none"):
+        data.read_manifest(tmp_path)
+
+
+def test_dataset_path_unknown_name_raises():
+    with pytest.raises(ValueError, match=r"name must be one of the bundled files .*got 'nope\.txt'"):
+        data.dataset_path("nope.txt")
+
+
+def test_dataset_path_missing_file_raises(fake_data_dir):
+    folder = fake_data_dir({"a.txt": b"hello"})
+    (folder / "a.txt").unlink()
+    with pytest.raises(FileNotFoundError, match=r"a\.txt is missing; restore it"):
+        data.dataset_path("a.txt", folder)
+
+
+def test_dataset_path_changed_file_raises(fake_data_dir):
+    folder = fake_data_dir({"a.txt": b"hello"})
+    (folder / "a.txt").write_bytes(b"hellO")
+    with pytest.raises(ValueError, match=r"a\.txt has sha256 [0-9a-f]{64}, expected [0-9a-f]{64}"):
+        data.dataset_path("a.txt", folder)
+
+
+def test_loader_refuses_truncated_copy(copied_data_dir):
+    path = copied_data_dir / "co2_maunaloa_weekly/co2.csv"
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(ValueError, match=r"co2\.csv has sha256 .* edited or truncated"):
+        data.load_co2(copied_data_dir)
+
+
+def test_load_co2_shape_dates_and_gaps():
+    series = data.load_co2()
+    raw = (REPO / "data/co2_maunaloa_weekly/co2.csv").read_text().splitlines()[1:]
+    assert series.values.shape == series.time.shape == (len(raw),) == (2284,)
+    assert series.time[0] == np.datetime64("1958-03-29") and series.time[-1] == np.datetime64("2001-12-29")
+    assert np.all(np.diff(series.time) == np.timedelta64(7, "D"))
+    assert series.n_missing == sum(line.endswith(",") for line in raw) == 59
+    assert series.values[0] == pytest.approx(316.1)
+    assert series.unit == "ppm"
+
+
+def test_load_co2_rejects_wrong_header(fake_data_dir):
+    folder = fake_data_dir({"co2_maunaloa_weekly/co2.csv": b"day,ppm\n19580329,316.1\n"})
+    with pytest.raises(ValueError, match=r"must start with the header date,co2, got day,ppm"):
+        data.load_co2(folder)
+
+
+def test_load_shakespeare_text():
+    text = data.load_shakespeare()
+    assert len(text) == 1_115_394
+    assert text.startswith("First Citizen:")
+    assert len(set(text)) == 65
+
+
+@pytest.mark.parametrize("source", data.SENTIMENT_SOURCES)
+def test_load_sentiment_one_source_is_balanced(source):
+    sentences, labels = data.load_sentiment(source)
+    assert len(sentences) == labels.shape[0] == 1000
+    assert labels.sum() == 500 and set(labels.tolist()) == {0, 1}
+    assert all(s and s == s.strip() for s in sentences)
+
+
+def test_load_sentiment_all_concatenates_sources_and_keeps_unicode_line_breaks():
+    sentences, labels = data.load_sentiment("all")
+    assert len(sentences) == 3000 and labels.sum() == 1500
+    # This imdb sentence holds U+0085; splitlines() would have cut it in two.
+    assert "The script is\x85was there a script?" in sentences
+
+
+def test_load_sentiment_unknown_source_raises():
+    with pytest.raises(ValueError, match=r"source must be one of .*got 'twitter'"):
+        data.load_sentiment("twitter")
+
+
+def test_load_sentiment_line_without_label_raises(fake_data_dir):
+    folder = fake_data_dir({"sentiment_labelled_sentences/yelp_labelled.txt": b"great food\t1\nno label here\n"})
+    with pytest.raises(ValueError, match=r"yelp_labelled\.txt:2 must end with a tab and a label 0 or 1"):
+        data.load_sentiment("yelp", folder)
+
+
+def test_load_macrodata_columns():
+    table = data.load_macrodata()
+    header = (REPO / "data/us_macrodata/macrodata.csv").read_text().splitlines()[0]
+    assert list(table) == re.findall(r'"(\w+)"', header)
+    assert all(column.shape == (203,) for column in table.values())
+    assert table["year"][0] == 1959 and table["year"][-1] == 2009 and table["quarter"][-1] == 3
