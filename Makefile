@@ -38,7 +38,7 @@ book: $(STAMP)
 # (--dist loadfile keeps each notebook's cells on one kernel). pytest exits 5 when nothing is
 # collected, which fails this target like any other failure.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile \
+	$(BIN)/python -m pytest -v -n 2 --dist loadfile \
 	    --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    tests $(NOTEBOOKS)
 	$(MAKE) book
