@@ -270,3 +270,39 @@ def load_macrodata(folder: Path | None = None) -> dict[str, np.ndarray]:
         rows = list(csv.reader(stream))
     header, body = rows[0], np.array(rows[1:], dtype=np.float64)
     return {name: body[:, j].copy() for j, name in enumerate(header)}
+
+
+GLOVE_ENV_VAR = "GLOVE_PATH"
+GLOVE_SUBSET = "glove/glove.6B.50d.20k.txt"
+
+
+def glove_path(folder: Path | None = None) -> Path:
+    """Path of the GloVe file a chapter should read.
+
+    ``$GLOVE_PATH`` if set (a reader's full ``glove.6B.*d.txt``), else the bundled 20,000-word
+    50-d subset after checking its SHA-256. Read it with :func:`lstm_helpers.embeddings.load_glove`.
+
+    Parameters
+    ----------
+    folder : Path, optional
+        Data folder for the bundled subset; default :func:`data_dir`.
+
+    Returns
+    -------
+    path : Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``$GLOVE_PATH`` is set but names no file.
+    """
+    override = os.environ.get(GLOVE_ENV_VAR)
+    if override:
+        path = Path(override)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"${GLOVE_ENV_VAR} must name a GloVe text file, got {path}, which does not exist; "
+                f"unset it to use the bundled subset {GLOVE_SUBSET}"
+            )
+        return path
+    return dataset_path(GLOVE_SUBSET, folder)

@@ -21,6 +21,29 @@ from lstm_helpers._checks import check_int
 from lstm_helpers.plotting import use_book_style
 
 QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+FULL_SIZE_ENV_VAR = "LSTM_BOOK_FULL"
+
+
+def full_size() -> bool:
+    """Whether chapters should run their experiments at full size.
+
+    Experiments default to a small size that keeps each chapter within CI's time budget; setting
+    the environment variable ``LSTM_BOOK_FULL=1`` asks for the larger run the text reports.
+
+    Returns
+    -------
+    full : bool
+        True if ``$LSTM_BOOK_FULL`` is ``"1"``.
+
+    Raises
+    ------
+    ValueError
+        If ``$LSTM_BOOK_FULL`` is set to anything but ``"0"`` or ``"1"``.
+    """
+    value = os.environ.get(FULL_SIZE_ENV_VAR, "0")
+    if value not in ("0", "1"):
+        raise ValueError(f"${FULL_SIZE_ENV_VAR} must be '0' or '1', got {value!r}")
+    return value == "1"
 
 
 def quiet_tensorflow_env() -> None:

@@ -131,3 +131,21 @@ def test_load_macrodata_columns():
     assert list(table) == re.findall(r'"(\w+)"', header)
     assert all(column.shape == (203,) for column in table.values())
     assert table["year"][0] == 1959 and table["year"][-1] == 2009 and table["quarter"][-1] == 3
+
+
+def test_glove_path_defaults_to_the_checked_subset(monkeypatch):
+    monkeypatch.delenv(data.GLOVE_ENV_VAR, raising=False)
+    assert data.glove_path() == REPO / "data" / data.GLOVE_SUBSET
+
+
+def test_glove_path_follows_environment_variable(monkeypatch, tmp_path):
+    full = tmp_path / "glove.6B.100d.txt"
+    full.write_text("the 0.1 0.2\n")
+    monkeypatch.setenv(data.GLOVE_ENV_VAR, str(full))
+    assert data.glove_path() == full
+
+
+def test_glove_path_to_missing_file_raises(monkeypatch, tmp_path):
+    monkeypatch.setenv(data.GLOVE_ENV_VAR, str(tmp_path / "nope.txt"))
+    with pytest.raises(FileNotFoundError, match=r"\$GLOVE_PATH must name a GloVe text file, got .*nope\.txt"):
+        data.glove_path()

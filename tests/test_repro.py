@@ -79,3 +79,18 @@ def test_setup_seeds_numpy_keras_and_the_returned_generator():
 def test_setup_rejects_bad_seed(seed, message):
     with pytest.raises(ValueError, match=message):
         repro.setup(seed=seed)
+
+
+@pytest.mark.parametrize("value, expected", [(None, False), ("0", False), ("1", True)])
+def test_full_size_reads_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv(repro.FULL_SIZE_ENV_VAR, raising=False)
+    else:
+        monkeypatch.setenv(repro.FULL_SIZE_ENV_VAR, value)
+    assert repro.full_size() is expected
+
+
+def test_full_size_rejects_other_values(monkeypatch):
+    monkeypatch.setenv(repro.FULL_SIZE_ENV_VAR, "yes")
+    with pytest.raises(ValueError, match=r"\$LSTM_BOOK_FULL must be '0' or '1', got 'yes'"):
+        repro.full_size()
