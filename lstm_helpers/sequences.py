@@ -20,7 +20,12 @@ import numpy as np
 
 from lstm_helpers._checks import check_int, check_integer_array
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+# Clitics split off as in the Penn Treebank and GloVe's tokenizer: "don't" -> "do", "n't";
+# "it's" -> "it", "'s". Other inner apostrophes stay inside the word ("o'er").
+_CLITIC = r"(?:s|re|ve|m|ll|d)\b"
+_WORD = re.compile(
+    rf"[a-z0-9]+(?=n't\b)|n't\b|'{_CLITIC}|[a-z0-9]+(?:'(?!{_CLITIC})[a-z]+)?|[^\sa-z0-9]"
+)
 
 
 def one_hot(ids: np.ndarray | Sequence[int], depth: int, dtype: type = np.float32) -> np.ndarray:
@@ -61,10 +66,12 @@ def one_hot(ids: np.ndarray | Sequence[int], depth: int, dtype: type = np.float3
 
 
 def split_words(text: str) -> list[str]:
-    """Split text into lower-case words and punctuation marks.
+    """Split text into lower-case words and punctuation marks, the way GloVe's corpus was split.
 
-    Words keep an inner apostrophe (``"o'er"``, ``"king's"``); every other non-space character
-    that is not a letter or digit is a token of its own.
+    English clitics become tokens of their own, as in the Penn Treebank: ``"don't"`` gives
+    ``"do", "n't"`` and ``"king's"`` gives ``"king", "'s"`` (likewise ``'re 've 'm 'll 'd``), so the
+    pieces are found in GloVe's vocabulary. Other inner apostrophes stay (``"o'er"``); every other
+    non-space character that is not a letter or digit is a token of its own.
 
     Parameters
     ----------
@@ -78,7 +85,7 @@ def split_words(text: str) -> list[str]:
     Examples
     --------
     >>> split_words("First Citizen: we're all resolved.")
-    ['first', 'citizen', ':', "we're", 'all', 'resolved', '.']
+    ['first', 'citizen', ':', 'we', "'re", 'all', 'resolved', '.']
     """
     if not isinstance(text, str):
         raise ValueError(f"text must be a str, got {type(text).__name__}")

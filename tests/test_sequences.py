@@ -59,7 +59,22 @@ def test_one_hot_rejects_bad_input(ids, depth, message):
 
 
 def test_split_words_lowercases_and_separates_punctuation():
-    assert split_words("O'er the hills, THE king's men!") == ["o'er", "the", "hills", ",", "the", "king's", "men", "!"]
+    assert split_words("O'er the hills, THE king's men!") == ["o'er", "the", "hills", ",", "the", "king", "'s", "men", "!"]
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("don't", ["do", "n't"]),
+        ("can't won't", ["ca", "n't", "wo", "n't"]),
+        ("it's we're I've I'm we'll she'd", ["it", "'s", "we", "'re", "i", "'ve", "i", "'m", "we", "'ll", "she", "'d"]),
+        ("'tis o'er", ["'", "tis", "o'er"]),
+        ("the shop's, not the shops'", ["the", "shop", "'s", ",", "not", "the", "shops", "'"]),
+        ("Isn't", ["is", "n't"]),
+    ],
+)
+def test_split_words_splits_clitics_like_the_penn_treebank(text, tokens):
+    assert split_words(text) == tokens
 
 
 def test_split_words_rejects_non_text():
