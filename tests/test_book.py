@@ -56,3 +56,10 @@ def test_every_helper_module_has_a_test_module():
     modules = [p.stem for p in (REPO / "lstm_helpers").glob("*.py") if not p.stem.startswith("_")]
     missing = [m for m in modules if not (REPO / "tests" / f"test_{m}.py").exists()]
     assert not missing, f"no tests/test_<module>.py for {missing}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_code_fits_the_book_column(path):
+    """The HTML column (see _static/book.css) shows 100 characters of code without scrolling."""
+    long = [line for cell in code_cells(path) for line in "".join(cell["source"]).splitlines() if len(line) > 100]
+    assert not long, f"{len(long)} code lines over 100 characters, e.g. {long[0]!r}"
