@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from lstm_helpers import data
+from lstm_helpers import data, repro
+
+# Some tests build Keras layers; keep TensorFlow's start-up as quiet as in the chapters.
+repro.quiet_tensorflow_env()
 
 
 @pytest.fixture
@@ -36,3 +39,12 @@ def copied_data_dir(tmp_path: Path) -> Path:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Keras, seeded once for the session (imported lazily: most tests do not need TensorFlow)."""
+    import keras as keras_module
+
+    keras_module.utils.set_random_seed(0)
+    return keras_module

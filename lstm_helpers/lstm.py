@@ -1,0 +1,208 @@
+"""The LSTM layer in numpy, batched over samples, matching ``keras.layers.LSTM``.
+
+With ``x_t`` (batch, features), hidden state ``h_t`` and cell state ``c_t`` (batch, units), one step is
+
+    z_t       = [h_{t-1}, x_t] W + b                 one product for all four gates, (batch, 4·units)
+    i_t       = σ(z_t[:, 0H:1H])                     input gate
+    f_t       = σ(z_t[:, 1H:2H])                     forget gate
+    c̃_t       = tanh(z_t[:, 2H:3H])                  candidate cell state
+    o_t       = σ(z_t[:, 3H:4H])                     output gate
+    c_t       = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t            cell state
+    h_t       = o_t ⊙ tanh(c_t)                      hidden state (the layer's output)
+
+``W = [W_h; W_x]`` stacks the recurrent weights ``W_h`` (units, 4·units) over the input weights
+``W_x`` (features, 4·units); columns are in Keras's gate order i, f, c̃, o, so Keras's ``kernel``,
+``recurrent_kernel`` and ``bias`` copy over unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_helpers._checks import check_int
+from lstm_helpers._recurrent import check_sequence_batch, check_state, check_weight_shapes, keras_weights
+
+#: Gate order of the columns of ``W_x``, ``W_h`` and ``b`` (Keras's order).
+GATES = ("i", "f", "c_tilde", "o")
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function ``1 / (1 + exp(-z))``, computed without overflow for large ``|z|``."""
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+@dataclass(frozen=True)
+class LSTMWeights:
+    """Weights of an LSTM layer in Keras's layout (gate order i, f, c̃, o).
+
+    Attributes
+    ----------
+    W_x : ndarray, shape (features, 4·units)
+    W_h : ndarray, shape (units, 4·units)
+    b : ndarray, shape (4·units,)
+    """
+
+    W_x: np.ndarray
+    W_h: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in ("W_x", "W_h", "b"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=4)
+
+    @property
+    def units(self) -> int:
+        return int(self.W_h.shape[0])
+
+    @property
+    def features(self) -> int:
+        return int(self.W_x.shape[0])
+
+    @property
+    def W(self) -> np.ndarray:
+        """``[W_h; W_x]``, shape (units + features, 4·units): the weights of ``[h_{t-1}, x_t]``."""
+        return np.concatenate([self.W_h, self.W_x], axis=0)
+
+    def gate(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Views ``(W_x·, W_h·, b·)`` of one gate, e.g. ``gate("f")`` gives ``W_xf, W_hf, b_f``.
+
+        Shapes (features, units), (units, units), (units,).
+        """
+        if name not in GATES:
+            raise ValueError(f"name must be one of {GATES}, got {name!r}")
+        k, units = GATES.index(name), self.units
+        columns = slice(k * units, (k + 1) * units)
+        return self.W_x[:, columns], self.W_h[:, columns], self.b[columns]
+
+    def n_params(self) -> int:
+        """``4·units·(features + units + 1)``, the count Keras reports."""
+        return self.W_x.size + self.W_h.size + self.b.size
+
+
+@dataclass(frozen=True)
+class LSTMTrace:
+    """Everything an LSTM computed over a batch, step by step.
+
+    Every array has shape (batch, steps, units); index ``[:, t]`` is step ``t``.
+
+    Attributes
+    ----------
+    h : hidden states ``h_t`` (the layer's outputs)
+    c : cell states ``c_t``
+    i, f, c_tilde, o : input gate, forget gate, candidate, output gate
+    """
+
+    h: np.ndarray
+    c: np.ndarray
+    i: np.ndarray
+    f: np.ndarray
+    c_tilde: np.ndarray
+    o: np.ndarray
+
+
+def init_lstm(
+    features: int, units: int, rng: np.random.Generator, scale: float = 0.5, forget_bias: float = 1.0
+) -> LSTMWeights:
+    """Random weights: normal with standard deviation ``scale / sqrt(fan_in)``, bias 0 except the forget gate.
+
+    ``forget_bias=1`` is Keras's ``unit_forget_bias=True``: the cell starts out keeping its memory.
+
+    Parameters
+    ----------
+    features, units : int
+        Input size ``n`` and hidden size ``H``, both ``>= 1``.
+    rng : numpy.random.Generator
+    scale : float, default 0.5
+    forget_bias : float, default 1.0
+
+    Returns
+    -------
+    weights : LSTMWeights
+    """
+    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    b = np.zeros(4 * units)
+    b[units : 2 * units] = forget_bias
+    return LSTMWeights(
+        W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, 4 * units)),
+        W_h=rng.normal(0.0, scale / np.sqrt(units), size=(units, 4 * units)),
+        b=b,
+    )
+
+
+def lstm_forward(
+    x: np.ndarray, weights: LSTMWeights, h0: np.ndarray | None = None, c0: np.ndarray | None = None
+) -> LSTMTrace:
+    """Run the LSTM over every step of a batch, keeping gates and states for plots and backprop.
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, steps, features)
+    weights : LSTMWeights
+    h0, c0 : ndarray, shape (batch, units), optional
+        Initial hidden and cell state; zeros by default, as in Keras.
+
+    Returns
+    -------
+    trace : LSTMTrace
+        ``trace.h[:, -1]`` is Keras's output without ``return_sequences`` (and its ``state_h``);
+        ``trace.c[:, -1]`` is ``state_c``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite (batch, steps, features) array matching the weights, or a state
+        has the wrong shape.
+
+    Examples
+    --------
+    >>> w = init_lstm(features=2, units=3, rng=np.random.default_rng(0))
+    >>> lstm_forward(np.ones((4, 5, 2)), w).c.shape
+    (4, 5, 3)
+    """
+    if not isinstance(weights, LSTMWeights):
+        raise ValueError(f"weights must be LSTMWeights, got {type(weights).__name__}")
+    x = check_sequence_batch(x, weights.features)
+    batch, steps, _ = x.shape
+    units = weights.units
+    dtype = np.result_type(x, weights.W_x)
+    h_prev = check_state("h0", h0, batch, units, dtype)
+    c_prev = check_state("c0", c0, batch, units, dtype)
+    W, b = weights.W.astype(dtype), weights.b.astype(dtype)
+    trace = {name: np.empty((batch, steps, units), dtype=dtype) for name in ("h", "c", *GATES)}
+    for t in range(steps):
+        z = np.concatenate([h_prev, x[:, t]], axis=1) @ W + b  # (batch, 4·units), all gates at once
+        i, f = sigmoid(z[:, :units]), sigmoid(z[:, units : 2 * units])
+        c_tilde, o = np.tanh(z[:, 2 * units : 3 * units]), sigmoid(z[:, 3 * units :])
+        c_prev = f * c_prev + i * c_tilde
+        h_prev = o * np.tanh(c_prev)
+        for name, value in zip(("h", "c", "i", "f", "c_tilde", "o"), (h_prev, c_prev, i, f, c_tilde, o)):
+            trace[name][:, t] = value
+    return LSTMTrace(**trace)
+
+
+def from_keras(layer: object) -> LSTMWeights:
+    """Copy the weights of a built ``keras.layers.LSTM`` (tanh/sigmoid, with bias).
+
+    Raises
+    ------
+    ValueError
+        If ``layer`` is not a built LSTM with tanh activation, sigmoid gates and a bias.
+    """
+    kernel, recurrent_kernel, bias = keras_weights(layer, "LSTM")
+    return LSTMWeights(W_x=kernel, W_h=recurrent_kernel, b=bias)
+
+
+def to_keras(weights: LSTMWeights, layer: object) -> None:
+    """Set a built ``keras.layers.LSTM``'s weights to ``weights`` (shapes must agree)."""
+    current = keras_weights(layer, "LSTM")
+    if current[0].shape != weights.W_x.shape or current[1].shape != weights.W_h.shape:
+        raise ValueError(
+            f"weights must match the layer's shapes kernel {current[0].shape}, recurrent_kernel {current[1].shape}, "
+            f"got W_x {weights.W_x.shape}, W_h {weights.W_h.shape}"
+        )
+    layer.set_weights([weights.W_x, weights.W_h, weights.b])

@@ -1,0 +1,145 @@
+"""A vanilla (Elman) recurrent layer in numpy, batched over samples, matching ``keras.layers.SimpleRNN``.
+
+For inputs ``x_t`` of shape (batch, features) and a hidden state ``h_t`` of shape (batch, units),
+
+    h_t = tanh(x_t W_x + h_{t-1} W_h + b) = tanh([h_{t-1}, x_t] W + b),
+
+with ``W_x`` (features, units), ``W_h`` (units, units), ``b`` (units,) and ``W`` the two stacked,
+``W = [W_h; W_x]`` of shape (units + features, units). One matrix product per step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_helpers._checks import check_int
+from lstm_helpers._recurrent import check_sequence_batch, check_state, check_weight_shapes, keras_weights
+
+
+@dataclass(frozen=True)
+class RNNWeights:
+    """Weights of a vanilla RNN layer, laid out like Keras's ``kernel``, ``recurrent_kernel``, ``bias``.
+
+    Attributes
+    ----------
+    W_x : ndarray, shape (features, units)
+    W_h : ndarray, shape (units, units)
+    b : ndarray, shape (units,)
+    """
+
+    W_x: np.ndarray
+    W_h: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in ("W_x", "W_h", "b"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=1)
+
+    @property
+    def units(self) -> int:
+        return int(self.W_h.shape[0])
+
+    @property
+    def features(self) -> int:
+        return int(self.W_x.shape[0])
+
+    @property
+    def W(self) -> np.ndarray:
+        """``[W_h; W_x]``, shape (units + features, units): the weights of ``[h_{t-1}, x_t]``."""
+        return np.concatenate([self.W_h, self.W_x], axis=0)
+
+    def n_params(self) -> int:
+        """``units·(features + units + 1)``, the count Keras reports."""
+        return self.W_x.size + self.W_h.size + self.b.size
+
+
+def init_rnn(features: int, units: int, rng: np.random.Generator, scale: float = 0.5) -> RNNWeights:
+    """Random weights: normal with standard deviation ``scale / sqrt(fan_in)``, zero bias.
+
+    Parameters
+    ----------
+    features, units : int
+        Input size ``n`` and hidden size ``H``, both ``>= 1``.
+    rng : numpy.random.Generator
+    scale : float, default 0.5
+
+    Returns
+    -------
+    weights : RNNWeights
+    """
+    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    return RNNWeights(
+        W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, units)),
+        W_h=rng.normal(0.0, scale / np.sqrt(units), size=(units, units)),
+        b=np.zeros(units),
+    )
+
+
+def rnn_forward(x: np.ndarray, weights: RNNWeights, h0: np.ndarray | None = None) -> np.ndarray:
+    """Run the RNN over every step of a batch.
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, steps, features)
+    weights : RNNWeights
+    h0 : ndarray, shape (batch, units), optional
+        Initial hidden state; zeros by default, as in Keras.
+
+    Returns
+    -------
+    h : ndarray, shape (batch, steps, units)
+        ``h[:, t]`` is the hidden state after step ``t`` (so ``h[:, -1]`` is what Keras returns
+        without ``return_sequences``). Same float type as ``x`` and the weights combined.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite (batch, steps, features) array matching the weights, or ``h0`` has
+        the wrong shape.
+
+    Examples
+    --------
+    >>> w = init_rnn(features=2, units=3, rng=np.random.default_rng(0))
+    >>> rnn_forward(np.ones((4, 5, 2)), w).shape
+    (4, 5, 3)
+    """
+    if not isinstance(weights, RNNWeights):
+        raise ValueError(f"weights must be RNNWeights, got {type(weights).__name__}")
+    x = check_sequence_batch(x, weights.features)
+    batch, steps, _ = x.shape
+    dtype = np.result_type(x, weights.W_x)
+    h_prev = check_state("h0", h0, batch, weights.units, dtype)
+    W, b = weights.W.astype(dtype), weights.b.astype(dtype)
+    h = np.empty((batch, steps, weights.units), dtype=dtype)
+    for t in range(steps):
+        h_prev = np.tanh(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b)  # (batch, units)
+        h[:, t] = h_prev
+    return h
+
+
+def from_keras(layer: object) -> RNNWeights:
+    """Copy the weights of a built ``keras.layers.SimpleRNN`` (tanh, with bias).
+
+    Raises
+    ------
+    ValueError
+        If ``layer`` is not a built SimpleRNN with tanh activation and a bias.
+    """
+    kernel, recurrent_kernel, bias = keras_weights(layer, "SimpleRNN")
+    return RNNWeights(W_x=kernel, W_h=recurrent_kernel, b=bias)
+
+
+def to_keras(weights: RNNWeights, layer: object) -> None:
+    """Set a built ``keras.layers.SimpleRNN``'s weights to ``weights`` (shapes must agree)."""
+    current = keras_weights(layer, "SimpleRNN")
+    if current[0].shape != weights.W_x.shape or current[1].shape != weights.W_h.shape:
+        raise ValueError(
+            f"weights must match the layer's shapes kernel {current[0].shape}, recurrent_kernel {current[1].shape}, "
+            f"got W_x {weights.W_x.shape}, W_h {weights.W_h.shape}"
+        )
+    layer.set_weights([weights.W_x, weights.W_h, weights.b])

@@ -1,0 +1,162 @@
+"""Tests of lstm_helpers.lstm: the numpy LSTM against Keras, against its equations, and its checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_helpers import lstm
+
+SHAPES = [(1, 1, 1, 1), (1, 7, 3, 5), (4, 1, 2, 3), (3, 9, 5, 4), (2, 13, 1, 8)]  # batch, steps, features, units
+
+
+def random_float32_weights(features, units, rng):
+    drawn = lstm.init_lstm(features, units, rng, scale=1.5)
+    return lstm.LSTMWeights(*(w.astype(np.float32) for w in (drawn.W_x, drawn.W_h, rng.normal(size=4 * units))))
+
+
+@pytest.mark.parametrize("batch, steps, features, units", SHAPES)
+def test_forward_matches_keras_lstm_outputs_and_states(keras, batch, steps, features, units):
+    rng = np.random.default_rng(batch * 100 + steps)
+    x = rng.normal(size=(batch, steps, features)).astype(np.float32)
+    layer = keras.layers.LSTM(units, return_sequences=True, return_state=True)
+    layer.build((None, None, features))
+    weights = random_float32_weights(features, units, rng)
+    lstm.to_keras(weights, layer)
+    sequence, state_h, state_c = (keras.ops.convert_to_numpy(t) for t in layer(x))
+    trace = lstm.lstm_forward(x, weights)
+    np.testing.assert_allclose(trace.h, sequence, atol=1e-5)
+    np.testing.assert_allclose(trace.h[:, -1], state_h, atol=1e-5)
+    np.testing.assert_allclose(trace.c[:, -1], state_c, atol=1e-5)
+
+
+def test_forward_matches_keras_from_given_initial_state(keras):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 5, 3)).astype(np.float32)
+    h0, c0 = (rng.normal(size=(2, 4)).astype(np.float32) for _ in range(2))
+    layer = keras.layers.LSTM(4)
+    layer.build((None, None, 3))
+    expected = keras.ops.convert_to_numpy(layer(x, initial_state=[h0, c0]))
+    np.testing.assert_allclose(lstm.lstm_forward(x, lstm.from_keras(layer), h0, c0).h[:, -1], expected, atol=1e-5)
+
+
+def test_keras_gate_order_is_i_f_c_o(keras):
+    """Derived from behaviour, not from the docs: a huge bias on the 2nd block keeps c, on the 3rd adds +1."""
+    layer = keras.layers.LSTM(1, return_state=True)
+    layer.build((None, None, 1))
+    zero_kernels = [np.zeros((1, 4), np.float32), np.zeros((1, 4), np.float32)]
+    # blocks:        i     f      c~    o
+    bias = np.array([20.0, 20.0, 20.0, 20.0], np.float32)  # i=1, f=1, c~=1 -> c grows by 1 per step
+    layer.set_weights(zero_kernels + [bias])
+    _, _, state_c = layer(np.zeros((1, 3, 1), np.float32), initial_state=[np.zeros((1, 1)), np.full((1, 1), 5.0)])
+    assert keras.ops.convert_to_numpy(state_c)[0, 0] == pytest.approx(8.0, abs=1e-4)  # 5 + 3 steps of +1
+    bias[1] = -20.0  # forget gate closed: only the candidate remains
+    layer.set_weights(zero_kernels + [bias])
+    _, _, state_c = layer(np.zeros((1, 3, 1), np.float32), initial_state=[np.zeros((1, 1)), np.full((1, 1), 5.0)])
+    assert keras.ops.convert_to_numpy(state_c)[0, 0] == pytest.approx(1.0, abs=1e-4)
+    weights = lstm.from_keras(layer)
+    assert weights.gate("f")[2][0] == -20.0 and lstm.GATES[1] == "f"
+
+
+def test_forward_follows_the_equations_with_separate_gates():
+    rng = np.random.default_rng(0)
+    weights = lstm.init_lstm(3, 2, rng, scale=1.0)
+    x, h, c = rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
+    trace = lstm.lstm_forward(x, weights, h, c)
+    logistic = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    for t in range(4):
+        gate = {name: x[:, t] @ weights.gate(name)[0] + h @ weights.gate(name)[1] + weights.gate(name)[2] for name in lstm.GATES}
+        i, f, o = logistic(gate["i"]), logistic(gate["f"]), logistic(gate["o"])
+        c = f * c + i * np.tanh(gate["c_tilde"])
+        h = o * np.tanh(c)
+        np.testing.assert_allclose(trace.f[:, t], f, rtol=1e-12)
+    np.testing.assert_allclose(trace.h[:, -1], h, rtol=1e-12)
+    np.testing.assert_allclose(trace.c[:, -1], c, rtol=1e-12)
+
+
+def test_trace_shapes_and_ranges():
+    trace = lstm.lstm_forward(np.random.default_rng(0).normal(size=(3, 6, 2)), lstm.init_lstm(2, 5, np.random.default_rng(1)))
+    for name in ("h", "c", "i", "f", "c_tilde", "o"):
+        assert getattr(trace, name).shape == (3, 6, 5)
+    assert all(((g > 0) & (g < 1)).all() for g in (trace.i, trace.f, trace.o))
+    assert (np.abs(trace.h) < 1).all() and (np.abs(trace.c_tilde) < 1).all()
+
+
+def test_sigmoid_is_stable_for_large_inputs():
+    with np.errstate(over="raise"):
+        np.testing.assert_allclose(lstm.sigmoid(np.array([-1000.0, 0.0, 1000.0])), [0.0, 0.5, 1.0])
+
+
+def test_n_params_and_forget_bias_match_keras(keras):
+    layer = keras.layers.LSTM(6)
+    layer.build((None, None, 4))
+    weights = lstm.from_keras(layer)
+    assert weights.n_params() == layer.count_params() == 4 * 6 * (4 + 6 + 1)
+    np.testing.assert_array_equal(weights.gate("f")[2], np.ones(6))  # Keras unit_forget_bias
+    np.testing.assert_array_equal(lstm.init_lstm(4, 6, np.random.default_rng(0)).gate("f")[2], np.ones(6))
+
+
+@pytest.mark.parametrize(
+    "x, h0, c0, message",
+    [
+        (np.ones((2, 3)), None, None, r"x must have shape \(batch, steps, features\), got \(2, 3\)"),
+        (np.ones((2, 3, 1)), None, None, r"x must have 2 features .* got 1"),
+        (np.full((1, 1, 2), np.inf), None, None, r"x must be finite"),
+        (np.ones((2, 3, 2)), np.ones((3, 3)), None, r"h0 must have shape \(batch, units\) = \(2, 3\), got \(3, 3\)"),
+        (np.ones((2, 3, 2)), None, np.ones((2,)), r"c0 must have shape \(batch, units\) = \(2, 3\), got \(2,\)"),
+    ],
+)
+def test_forward_rejects_bad_input(x, h0, c0, message):
+    with pytest.raises(ValueError, match=message):
+        lstm.lstm_forward(x, lstm.init_lstm(2, 3, np.random.default_rng(0)), h0, c0)
+
+
+def test_forward_rejects_wrong_weight_type():
+    with pytest.raises(ValueError, match=r"weights must be LSTMWeights, got RNNWeights"):
+        from lstm_helpers import rnn
+
+        lstm.lstm_forward(np.ones((1, 1, 1)), rnn.init_rnn(1, 1, np.random.default_rng(0)))
+
+
+@pytest.mark.parametrize(
+    "W_x, W_h, b, message",
+    [
+        (np.ones((2, 8)), np.ones((2, 6)), np.ones(8), r"W_h must have shape \(units, 4·units\), got \(2, 6\)"),
+        (np.ones((2, 6)), np.ones((2, 8)), np.ones(8), r"W_x must have shape \(features, 8\) for 2 units, got \(2, 6\)"),
+        (np.ones((2, 8)), np.ones((2, 8)), np.ones(6), r"b must have shape \(8,\) for 2 units, got \(6,\)"),
+        (np.ones((0, 8)), np.ones((2, 8)), np.ones(8), r"W_x must have shape \(features, 8\) for 2 units, got \(0, 8\)"),
+    ],
+)
+def test_weights_reject_inconsistent_shapes(W_x, W_h, b, message):
+    with pytest.raises(ValueError, match=message):
+        lstm.LSTMWeights(W_x, W_h, b)
+
+
+def test_gate_rejects_unknown_name():
+    with pytest.raises(ValueError, match=r"name must be one of \('i', 'f', 'c_tilde', 'o'\), got 'g'"):
+        lstm.init_lstm(1, 1, np.random.default_rng(0)).gate("g")
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"features": 0}, r"features must be an integer >= 1, got 0"), ({"rng": None}, r"rng must be a numpy.random.Generator")],
+)
+def test_init_rejects_bad_arguments(kwargs, message):
+    arguments = {"features": 2, "units": 3, "rng": np.random.default_rng(0), **kwargs}
+    with pytest.raises(ValueError, match=message):
+        lstm.init_lstm(**arguments)
+
+
+def test_keras_conversion_refuses_other_layers(keras):
+    hard = keras.layers.LSTM(2, recurrent_activation="hard_sigmoid")
+    hard.build((None, None, 1))
+    built = keras.layers.LSTM(2)
+    built.build((None, None, 1))
+    with pytest.raises(ValueError, match=r"layer must be a keras.layers.LSTM, got GRU"):
+        lstm.from_keras(keras.layers.GRU(2))
+    with pytest.raises(ValueError, match=r"layer must be built"):
+        lstm.from_keras(keras.layers.LSTM(2))
+    with pytest.raises(ValueError, match=r"layer recurrent_activation must be sigmoid, got hard_sigmoid"):
+        lstm.from_keras(hard)
+    with pytest.raises(ValueError, match=r"weights must match the layer's shapes kernel \(1, 8\)"):
+        lstm.to_keras(lstm.init_lstm(3, 2, np.random.default_rng(0)), built)

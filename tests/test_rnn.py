@@ -1,0 +1,117 @@
+"""Tests of lstm_helpers.rnn: the numpy SimpleRNN against Keras and against its equation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_helpers import rnn
+
+SHAPES = [(1, 1, 1, 1), (1, 7, 3, 5), (4, 1, 2, 3), (3, 9, 5, 4), (2, 13, 1, 8)]  # batch, steps, features, units
+
+
+@pytest.mark.parametrize("batch, steps, features, units", SHAPES)
+def test_forward_matches_keras_simple_rnn(keras, batch, steps, features, units):
+    rng = np.random.default_rng(batch * 100 + steps)
+    x = rng.normal(size=(batch, steps, features)).astype(np.float32)
+    layer = keras.layers.SimpleRNN(units, return_sequences=True)
+    layer.build((None, None, features))
+    drawn = rnn.init_rnn(features, units, rng, scale=1.5)  # our random weights, not Keras's init
+    weights = rnn.RNNWeights(*(w.astype(np.float32) for w in (drawn.W_x, drawn.W_h, rng.normal(size=units))))
+    rnn.to_keras(weights, layer)
+    expected = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(rnn.rnn_forward(x, weights), expected, atol=1e-5)
+
+
+def test_from_keras_round_trips(keras):
+    layer = keras.layers.SimpleRNN(3)
+    layer(np.zeros((1, 2, 4), np.float32))
+    weights = rnn.from_keras(layer)
+    assert (weights.features, weights.units) == (4, 3)
+    assert weights.n_params() == layer.count_params() == 3 * (4 + 3 + 1)
+
+
+def test_forward_follows_the_equation_step_by_step():
+    rng = np.random.default_rng(0)
+    weights = rnn.init_rnn(2, 3, rng)
+    x, h0 = rng.normal(size=(2, 4, 2)), rng.normal(size=(2, 3))
+    h = h0
+    for t in range(4):
+        h = np.tanh(x[:, t] @ weights.W_x + h @ weights.W_h + weights.b)  # two products, unfused
+    np.testing.assert_allclose(rnn.rnn_forward(x, weights, h0)[:, -1], h, rtol=1e-12)
+
+
+def test_forward_keeps_float64():
+    weights = rnn.init_rnn(2, 3, np.random.default_rng(0))
+    assert rnn.rnn_forward(np.ones((1, 2, 2)), weights).dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "x, h0, message",
+    [
+        (np.ones((2, 3)), None, r"x must have shape \(batch, steps, features\), got \(2, 3\)"),
+        (np.ones((2, 3, 5)), None, r"x must have 2 features \(the weights' W_x has 2 rows\), got 5"),
+        (np.array([[["a", "b"]]]), None, r"x must hold numbers, got dtype <U1"),
+        (np.full((1, 2, 2), np.nan), None, r"x must be finite, got 4 nan/inf values"),
+        (np.ones((1, 0, 2)), None, r"x must have at least one sample and one step, got \(1, 0, 2\)"),
+        (np.ones((2, 3, 2)), np.ones((2, 4)), r"h0 must have shape \(batch, units\) = \(2, 3\), got \(2, 4\)"),
+        (np.ones((1, 3, 2)), np.array([[np.inf, 0, 0]]), r"h0 must be finite"),
+    ],
+)
+def test_forward_rejects_bad_input(x, h0, message):
+    weights = rnn.init_rnn(2, 3, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=message):
+        rnn.rnn_forward(x, weights, h0)
+
+
+def test_forward_rejects_wrong_weight_type():
+    with pytest.raises(ValueError, match=r"weights must be RNNWeights, got dict"):
+        rnn.rnn_forward(np.ones((1, 1, 1)), {})
+
+
+@pytest.mark.parametrize(
+    "W_x, W_h, b, message",
+    [
+        (np.ones((2, 3)), np.ones((3, 4)), np.ones(3), r"W_h must have shape \(units, 1·units\), got \(3, 4\)"),
+        (np.ones((2, 4)), np.ones((3, 3)), np.ones(3), r"W_x must have shape \(features, 3\) for 3 units, got \(2, 4\)"),
+        (np.ones((2, 3)), np.ones((3, 3)), np.ones(4), r"b must have shape \(3,\) for 3 units, got \(4,\)"),
+        (np.ones((2, 3)), np.full((3, 3), np.nan), np.ones(3), r"W_h must be finite"),
+    ],
+)
+def test_weights_reject_inconsistent_shapes(W_x, W_h, b, message):
+    with pytest.raises(ValueError, match=message):
+        rnn.RNNWeights(W_x, W_h, b)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"features": 0, "units": 3}, r"features must be an integer >= 1, got 0"),
+        ({"features": 2, "units": 0}, r"units must be an integer >= 1, got 0"),
+        ({"features": 2, "units": 3, "rng": 0}, r"rng must be a numpy.random.Generator, got 0"),
+    ],
+)
+def test_init_rejects_bad_arguments(kwargs, message):
+    kwargs.setdefault("rng", np.random.default_rng(0))
+    with pytest.raises(ValueError, match=message):
+        rnn.init_rnn(**kwargs)
+
+
+def test_keras_conversion_refuses_other_layers(keras):
+    unbuilt = keras.layers.SimpleRNN(3)
+    relu = keras.layers.SimpleRNN(3, activation="relu")
+    relu.build((None, None, 2))
+    no_bias = keras.layers.SimpleRNN(3, use_bias=False)
+    no_bias.build((None, None, 2))
+    built = keras.layers.SimpleRNN(3)
+    built.build((None, None, 2))
+    with pytest.raises(ValueError, match=r"layer must be a keras.layers.SimpleRNN, got LSTM"):
+        rnn.from_keras(keras.layers.LSTM(3))
+    with pytest.raises(ValueError, match=r"layer must be built"):
+        rnn.from_keras(unbuilt)
+    with pytest.raises(ValueError, match=r"layer activation must be tanh, got relu"):
+        rnn.from_keras(relu)
+    with pytest.raises(ValueError, match=r"layer must use a bias"):
+        rnn.from_keras(no_bias)
+    with pytest.raises(ValueError, match=r"weights must match the layer's shapes kernel \(2, 3\)"):
+        rnn.to_keras(rnn.init_rnn(5, 3, np.random.default_rng(0)), built)
