@@ -206,3 +206,99 @@ def to_keras(weights: LSTMWeights, layer: object) -> None:
             f"got W_x {weights.W_x.shape}, W_h {weights.W_h.shape}"
         )
     layer.set_weights([weights.W_x, weights.W_h, weights.b])
+
+
+@dataclass(frozen=True)
+class LSTMGradients:
+    """Gradients of a loss with respect to everything :func:`lstm_forward` used.
+
+    Attributes
+    ----------
+    dW_x : (features, 4·units)
+    dW_h : (units, 4·units)
+    db : (4·units,)
+    dx : (batch, steps, features), what flows to the layer below
+    dh0, dc0 : (batch, units), the gradients of the initial states
+    """
+
+    dW_x: np.ndarray
+    dW_h: np.ndarray
+    db: np.ndarray
+    dx: np.ndarray
+    dh0: np.ndarray
+    dc0: np.ndarray
+
+
+def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.ndarray,
+                  h0: np.ndarray | None = None, c0: np.ndarray | None = None,
+                  dc_last: np.ndarray | None = None) -> LSTMGradients:
+    """Backpropagation through time for :func:`lstm_forward`.
+
+    From ``t = T`` down to 1, with ``δh_t`` the total gradient reaching ``h_t`` (from the loss and
+    from step t+1) and ``δc_t`` the gradient reaching ``c_t`` from step t+1 (the cell path):
+
+        δo = δh_t ⊙ tanh(c_t)
+        δc = δc_t + δh_t ⊙ o_t ⊙ (1 − tanh²(c_t))
+        δf = δc ⊙ c_{t-1},  δi = δc ⊙ c̃_t,  δc̃ = δc ⊙ i_t
+        δc_{t-1} = δc ⊙ f_t                                  (the cell path, "constant error carousel")
+        δz = [δi ⊙ i(1−i), δf ⊙ f(1−f), δc̃ ⊙ (1−c̃²), δo ⊙ o(1−o)]   (batch, 4·units)
+        dW += [h_{t-1}, x_t]ᵀ δz,  db += Σ_batch δz,  [δh_{t-1}, δx_t] = δz Wᵀ
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, steps, features)
+    weights : LSTMWeights
+    trace : LSTMTrace
+        The forward pass's result for ``x`` (and ``h0``, ``c0``).
+    dh : ndarray, shape (batch, steps, units)
+        Upstream gradient ∂L/∂h_t for every step (zeros where the loss does not read h_t).
+    h0, c0 : ndarray, shape (batch, units), optional
+        The forward pass's initial states (zeros if omitted).
+    dc_last : ndarray, shape (batch, units), optional
+        Upstream gradient ∂L/∂c_T, when the loss reads the final cell state (``state_c``).
+
+    Returns
+    -------
+    gradients : LSTMGradients
+
+    Raises
+    ------
+    ValueError
+        If ``dh``, the trace or a state does not match ``x`` and the weights.
+    """
+    x = check_sequence_batch(x, weights.features)
+    batch, steps, _ = x.shape
+    units = weights.units
+    expected = (batch, steps, units)
+    for name in ("h", "c", *GATES):
+        if getattr(trace, name).shape != expected:
+            raise ValueError(f"trace.{name} must have shape (batch, steps, units) = {expected}, got {getattr(trace, name).shape}")
+    if np.shape(dh) != expected:
+        raise ValueError(f"dh must have shape (batch, steps, units) = {expected}, got {np.shape(dh)}")
+    dtype = np.result_type(x, weights.W_x, trace.h, dh)
+    h_start = check_state("h0", h0, batch, units, dtype)
+    c_start = check_state("c0", c0, batch, units, dtype)
+    W = weights.W.astype(dtype)
+    dW, db = np.zeros_like(W), np.zeros(4 * units, dtype=dtype)
+    dx = np.zeros(x.shape, dtype=dtype)
+    dh_next = np.zeros((batch, units), dtype=dtype)
+    dc_next = check_state("dc_last", dc_last, batch, units, dtype)
+    for t in reversed(range(steps)):
+        h_prev = trace.h[:, t - 1] if t > 0 else h_start
+        c_prev = trace.c[:, t - 1] if t > 0 else c_start
+        i, f, c_tilde, o = trace.i[:, t], trace.f[:, t], trace.c_tilde[:, t], trace.o[:, t]
+        tanh_c = np.tanh(trace.c[:, t])
+        dh_t = dh[:, t] + dh_next
+        do = dh_t * tanh_c
+        dc = dc_next + dh_t * o * (1.0 - tanh_c**2)
+        di, df, dc_tilde = dc * c_tilde, dc * c_prev, dc * i
+        dc_next = dc * f  # the direct path c_{t-1} -> c_t
+        dz = np.concatenate(
+            [di * i * (1 - i), df * f * (1 - f), dc_tilde * (1 - c_tilde**2), do * o * (1 - o)], axis=1
+        )  # (batch, 4·units), gate order i, f, c~, o
+        hx = np.concatenate([h_prev, x[:, t]], axis=1)
+        dW += hx.T @ dz
+        db += dz.sum(axis=0)
+        dhx = dz @ W.T
+        dh_next, dx[:, t] = dhx[:, :units], dhx[:, units:]
+    return LSTMGradients(dW_x=dW[units:], dW_h=dW[:units], db=db, dx=dx, dh0=dh_next, dc0=dc_next)

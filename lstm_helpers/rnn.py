@@ -143,3 +143,76 @@ def to_keras(weights: RNNWeights, layer: object) -> None:
             f"got W_x {weights.W_x.shape}, W_h {weights.W_h.shape}"
         )
     layer.set_weights([weights.W_x, weights.W_h, weights.b])
+
+
+@dataclass(frozen=True)
+class RNNGradients:
+    """Gradients of a loss with respect to everything :func:`rnn_forward` used.
+
+    Attributes
+    ----------
+    dW_x : (features, units)
+    dW_h : (units, units)
+    db : (units,)
+    dx : (batch, steps, features), what flows to the layer below
+    dh0 : (batch, units), the gradient of the initial state
+    """
+
+    dW_x: np.ndarray
+    dW_h: np.ndarray
+    db: np.ndarray
+    dx: np.ndarray
+    dh0: np.ndarray
+
+
+def rnn_backward(x: np.ndarray, weights: RNNWeights, h: np.ndarray, dh: np.ndarray,
+                 h0: np.ndarray | None = None) -> RNNGradients:
+    """Backpropagation through time for :func:`rnn_forward`.
+
+    With ``a_t = [h_{t-1}, x_t] W + b`` and ``h_t = tanh(a_t)``, going from ``t = T`` down to 1:
+    ``δh_t = dh[:, t] + δh_{t+1 → t}``, ``δa_t = δh_t ⊙ (1 − h_t²)``, ``dW += [h_{t-1}, x_t]ᵀ δa_t``,
+    ``db += Σ_batch δa_t``, and ``δa_t Wᵀ`` splits into the gradient for ``h_{t-1}`` and for ``x_t``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, steps, features)
+        The forward pass's input.
+    weights : RNNWeights
+    h : ndarray, shape (batch, steps, units)
+        The forward pass's hidden states (``rnn_forward``'s result).
+    dh : ndarray, shape (batch, steps, units)
+        Upstream gradient ∂L/∂h_t for every step (zeros where the loss does not read h_t).
+    h0 : ndarray, shape (batch, units), optional
+        The forward pass's initial state (zeros if omitted).
+
+    Returns
+    -------
+    gradients : RNNGradients
+
+    Raises
+    ------
+    ValueError
+        If the shapes of ``h`` or ``dh`` do not match ``x`` and the weights.
+    """
+    x = check_sequence_batch(x, weights.features)
+    batch, steps, _ = x.shape
+    units = weights.units
+    expected = (batch, steps, units)
+    for name, array in (("h", h), ("dh", dh)):
+        if np.shape(array) != expected:
+            raise ValueError(f"{name} must have shape (batch, steps, units) = {expected}, got {np.shape(array)}")
+    dtype = np.result_type(x, weights.W_x, h, dh)
+    h_start = check_state("h0", h0, batch, units, dtype)
+    W = weights.W.astype(dtype)
+    dW, db = np.zeros_like(W), np.zeros(units, dtype=dtype)
+    dx = np.zeros(x.shape, dtype=dtype)
+    dh_next = np.zeros((batch, units), dtype=dtype)  # gradient reaching h_t from step t+1
+    for t in reversed(range(steps)):
+        h_prev = h[:, t - 1] if t > 0 else h_start
+        da = (dh[:, t] + dh_next) * (1.0 - h[:, t] ** 2)  # (batch, units)
+        hx = np.concatenate([h_prev, x[:, t]], axis=1)  # (batch, units + features)
+        dW += hx.T @ da
+        db += da.sum(axis=0)
+        dhx = da @ W.T  # (batch, units + features)
+        dh_next, dx[:, t] = dhx[:, :units], dhx[:, units:]
+    return RNNGradients(dW_x=dW[units:], dW_h=dW[:units], db=db, dx=dx, dh0=dh_next)

@@ -160,3 +160,63 @@ def test_keras_conversion_refuses_other_layers(keras):
         lstm.from_keras(hard)
     with pytest.raises(ValueError, match=r"weights must match the layer's shapes kernel \(1, 8\)"):
         lstm.to_keras(lstm.init_lstm(3, 2, np.random.default_rng(0)), built)
+
+
+def lstm_loss_and_gradients(batch, steps, rng):
+    weights = lstm.init_lstm(3, 4, rng, scale=1.0)
+    weights = lstm.LSTMWeights(weights.W_x, weights.W_h, rng.normal(size=16))
+    x, h0, c0 = rng.normal(size=(batch, steps, 3)), rng.normal(size=(batch, 4)), rng.normal(size=(batch, 4))
+    upstream_h, upstream_c = rng.normal(size=(batch, steps, 4)), rng.normal(size=(batch, 4))
+
+    def loss(p):
+        trace = lstm.lstm_forward(p["x"], lstm.LSTMWeights(p["W_x"], p["W_h"], p["b"]), p["h0"], p["c0"])
+        return float((trace.h * upstream_h).sum() + (trace.c[:, -1] * upstream_c).sum())
+
+    trace = lstm.lstm_forward(x, weights, h0, c0)
+    grads = lstm.lstm_backward(x, weights, trace, upstream_h, h0, c0, dc_last=upstream_c)
+    params = {"W_x": weights.W_x, "W_h": weights.W_h, "b": weights.b, "x": x, "h0": h0, "c0": c0}
+    analytic = {"W_x": grads.dW_x, "W_h": grads.dW_h, "b": grads.db, "x": grads.dx, "h0": grads.dh0, "c0": grads.dc0}
+    return loss, params, analytic
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("steps", [1, 5])
+def test_backward_passes_gradcheck_for_every_parameter(batch, steps):
+    from lstm_helpers.gradcheck import gradcheck
+
+    errors = gradcheck(*lstm_loss_and_gradients(batch, steps, np.random.default_rng(10 * batch + steps)))
+    assert set(errors) == {"W_x", "W_h", "b", "x", "h0", "c0"}
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_backward_matches_keras_gradient_tape(keras):
+    import tensorflow as tf
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(3, 6, 2)).astype(np.float32)
+    upstream = rng.normal(size=(3, 6, 5)).astype(np.float32)
+    layer = keras.layers.LSTM(5, return_sequences=True)
+    layer.build((None, None, 2))
+    weights = random_float32_weights(2, 5, rng)
+    lstm.to_keras(weights, layer)
+    inputs = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        loss = tf.reduce_sum(layer(inputs) * upstream)
+    kernel, recurrent, bias, dx = tape.gradient(loss, [*layer.trainable_variables, inputs])
+    ours = lstm.lstm_backward(x, weights, lstm.lstm_forward(x, weights), upstream)
+    for mine, theirs in ((ours.dW_x, kernel), (ours.dW_h, recurrent), (ours.db, bias), (ours.dx, dx)):
+        np.testing.assert_allclose(mine, keras.ops.convert_to_numpy(theirs), atol=1e-5, rtol=1e-4)
+
+
+def test_backward_rejects_mismatched_shapes():
+    weights = lstm.init_lstm(2, 3, np.random.default_rng(0))
+    x = np.ones((2, 4, 2))
+    trace = lstm.lstm_forward(x, weights)
+    with pytest.raises(ValueError, match=r"dh must have shape \(batch, steps, units\) = \(2, 4, 3\), got \(2, 4, 2\)"):
+        lstm.lstm_backward(x, weights, trace, np.ones((2, 4, 2)))
+    with pytest.raises(ValueError, match=r"trace.h must have shape .* got \(1, 4, 3\)"):
+        short = lstm.lstm_forward(x[:1], weights)
+        lstm.lstm_backward(x, weights, short, np.ones((2, 4, 3)))
+    with pytest.raises(ValueError, match=r"dc_last must have shape \(batch, units\) = \(2, 3\)"):
+        lstm.lstm_backward(x, weights, trace, np.ones((2, 4, 3)), dc_last=np.ones(3))

@@ -115,3 +115,34 @@ def test_keras_conversion_refuses_other_layers(keras):
         rnn.from_keras(no_bias)
     with pytest.raises(ValueError, match=r"weights must match the layer's shapes kernel \(2, 3\)"):
         rnn.to_keras(rnn.init_rnn(5, 3, np.random.default_rng(0)), built)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("steps", [1, 5])
+def test_backward_passes_gradcheck_for_every_parameter(batch, steps):
+    from lstm_helpers.gradcheck import gradcheck
+
+    rng = np.random.default_rng(10 * batch + steps)
+    weights = rnn.init_rnn(3, 4, rng, scale=1.0)
+    weights = rnn.RNNWeights(weights.W_x, weights.W_h, rng.normal(size=4))
+    x, h0 = rng.normal(size=(batch, steps, 3)), rng.normal(size=(batch, 4))
+    upstream = rng.normal(size=(batch, steps, 4))
+
+    def loss(p):
+        return float((rnn.rnn_forward(p["x"], rnn.RNNWeights(p["W_x"], p["W_h"], p["b"]), p["h0"]) * upstream).sum())
+
+    grads = rnn.rnn_backward(x, weights, rnn.rnn_forward(x, weights, h0), upstream, h0)
+    params = {"W_x": weights.W_x, "W_h": weights.W_h, "b": weights.b, "x": x, "h0": h0}
+    analytic = {"W_x": grads.dW_x, "W_h": grads.dW_h, "b": grads.db, "x": grads.dx, "h0": grads.dh0}
+    errors = gradcheck(loss, params, analytic)
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_backward_rejects_mismatched_shapes():
+    weights = rnn.init_rnn(2, 3, np.random.default_rng(0))
+    x = np.ones((2, 4, 2))
+    h = rnn.rnn_forward(x, weights)
+    with pytest.raises(ValueError, match=r"dh must have shape \(batch, steps, units\) = \(2, 4, 3\), got \(2, 3, 3\)"):
+        rnn.rnn_backward(x, weights, h, np.ones((2, 3, 3)))
+    with pytest.raises(ValueError, match=r"h must have shape .* got \(2, 4\)"):
+        rnn.rnn_backward(x, weights, h[:, :, 0], np.ones((2, 4, 3)))
