@@ -11,13 +11,14 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 # pip prints a warning per package for missing local index folders on some machines; drop those lines.
 PIP_FILTER := grep -v "^WARNING: Location" || true
 
-.PHONY: help book test unit notebooks execute notebook clean distclean
+.PHONY: help book test unit execute notebook bench clean distclean
 
 help:
 	@echo "make book      build the HTML book into _build/html (stored outputs, warnings are errors)"
 	@echo "make test      unit tests + every notebook under nbval + the book build"
 	@echo "make execute   re-run every chapter in place so its stored outputs are real"
 	@echo "make notebook  open JupyterLab on the chapters with the book's environment"
+	@echo "make bench     time the numpy and Keras LSTMs side by side (a measurement, not a test)"
 	@echo "make clean     remove _build and caches (make distclean also removes .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -53,6 +54,9 @@ execute: $(STAMP)
 
 notebook: $(STAMP)
 	$(BIN)/jupyter lab chapters/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_lstm.py
 
 clean:
 	rm -rf _build .pytest_cache *.egg-info

@@ -29,8 +29,13 @@ GATES = ("i", "f", "c_tilde", "o")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function ``1 / (1 + exp(-z))``, computed without overflow for large ``|z|``."""
-    return np.exp(-np.logaddexp(0.0, -z))
+    """Logistic function ``1 / (1 + exp(-z))``.
+
+    Computed as ``(1 + tanh(z / 2)) / 2``, the same function: it cannot overflow for large ``|z|``
+    and costs one ``tanh`` per element (``np.logaddexp`` costs a log and an exp, and made it the
+    slowest part of the forward pass).
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 @dataclass(frozen=True)

@@ -220,3 +220,8 @@ def test_backward_rejects_mismatched_shapes():
         lstm.lstm_backward(x, weights, short, np.ones((2, 4, 3)))
     with pytest.raises(ValueError, match=r"dc_last must have shape \(batch, units\) = \(2, 3\)"):
         lstm.lstm_backward(x, weights, trace, np.ones((2, 4, 3)), dc_last=np.ones(3))
+
+
+def test_sigmoid_matches_the_definition():
+    z = np.linspace(-30, 30, 601)
+    np.testing.assert_allclose(lstm.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-7, atol=1e-15)
