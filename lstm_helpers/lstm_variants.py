@@ -1,0 +1,230 @@
+"""Two LSTM variants in numpy: peephole connections and the coupled input–forget gate.
+
+Both start from the LSTM of :mod:`lstm_helpers.lstm` (batch-first, ``z_t = [h_{t-1}, x_t] W + b``):
+
+- **peephole** (Gers & Schmidhuber 2000): the gates also see the cell state, through diagonal
+  weights ``p`` (one vector per gate, elementwise):
+  ``i_t = σ(z_i + p_i ⊙ c_{t-1})``, ``f_t = σ(z_f + p_f ⊙ c_{t-1})``, ``o_t = σ(z_o + p_o ⊙ c_t)``;
+- **coupled input–forget gate**: no input gate of its own, ``i_t = 1 − f_t``; what is forgotten is
+  replaced, so ``W`` has three blocks of columns, in the order f, c̃, o.
+
+``c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t`` and ``h_t = o_t ⊙ tanh(c_t)`` as in the standard LSTM. The
+two switches combine (a coupled LSTM with peepholes has ``p`` for f and o only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_helpers._checks import check_int
+from lstm_helpers._recurrent import check_sequence_batch, check_state, check_weight_shapes
+from lstm_helpers.lstm import LSTMTrace, sigmoid
+
+
+@dataclass(frozen=True)
+class VariantWeights:
+    """Weights of a peephole and/or coupled LSTM.
+
+    Attributes
+    ----------
+    W_x : ndarray, shape (features, G·units)
+    W_h : ndarray, shape (units, G·units)
+    b : ndarray, shape (G·units,)
+        ``G = 4`` blocks (i, f, c̃, o), or ``G = 3`` (f, c̃, o) when ``coupled``.
+    peephole : ndarray of shape (S, units), or None
+        Peephole weights of the sigmoid gates, one row each: (p_i, p_f, p_o), or (p_f, p_o) when
+        ``coupled``; ``None`` for no peepholes.
+    coupled : bool
+        ``i_t = 1 − f_t``.
+    """
+
+    W_x: np.ndarray
+    W_h: np.ndarray
+    b: np.ndarray
+    peephole: np.ndarray | None = None
+    coupled: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("W_x", "W_h", "b"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=len(self.gates))
+        if self.peephole is not None:
+            peephole = np.asarray(self.peephole)
+            expected = (len(self.sigmoid_gates), self.units)
+            if peephole.shape != expected:
+                raise ValueError(f"peephole must have shape {expected} (one row per sigmoid gate), got {peephole.shape}")
+            object.__setattr__(self, "peephole", peephole)
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """Column blocks of ``W_x``, ``W_h``, ``b``, in order."""
+        return ("f", "c_tilde", "o") if self.coupled else ("i", "f", "c_tilde", "o")
+
+    @property
+    def sigmoid_gates(self) -> tuple[str, ...]:
+        """Gates with a peephole row, in the order of ``peephole``'s rows."""
+        return ("f", "o") if self.coupled else ("i", "f", "o")
+
+    @property
+    def units(self) -> int:
+        return int(self.W_h.shape[0])
+
+    @property
+    def features(self) -> int:
+        return int(self.W_x.shape[0])
+
+    @property
+    def W(self) -> np.ndarray:
+        """``[W_h; W_x]``, shape (units + features, G·units)."""
+        return np.concatenate([self.W_h, self.W_x], axis=0)
+
+    def n_params(self) -> int:
+        """``G·units·(features + units + 1)``, plus ``S·units`` peephole weights."""
+        extra = 0 if self.peephole is None else self.peephole.size
+        return self.W_x.size + self.W_h.size + self.b.size + extra
+
+
+@dataclass(frozen=True)
+class VariantGradients:
+    """Gradients: ``dW_x``, ``dW_h``, ``db``, ``dpeephole`` (None without peepholes), ``dx``, ``dh0``, ``dc0``."""
+
+    dW_x: np.ndarray
+    dW_h: np.ndarray
+    db: np.ndarray
+    dpeephole: np.ndarray | None
+    dx: np.ndarray
+    dh0: np.ndarray
+    dc0: np.ndarray
+
+
+def init_variant(features: int, units: int, rng: np.random.Generator, peephole: bool = False,
+                 coupled: bool = False, scale: float = 0.5) -> VariantWeights:
+    """Random weights for a variant, normal with standard deviation ``scale / sqrt(fan_in)``.
+
+    The forget-gate bias is 1 (as Keras does for the LSTM), peephole weights small random.
+    """
+    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    n_gates = 3 if coupled else 4
+    b = np.zeros(n_gates * units)
+    forget = 0 if coupled else 1
+    b[forget * units : (forget + 1) * units] = 1.0
+    return VariantWeights(
+        W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, n_gates * units)),
+        W_h=rng.normal(0.0, scale / np.sqrt(units), size=(units, n_gates * units)),
+        b=b,
+        peephole=rng.normal(0.0, 0.1, size=(2 if coupled else 3, units)) if peephole else None,
+        coupled=coupled,
+    )
+
+
+def _blocks(z: np.ndarray, weights: VariantWeights) -> dict[str, np.ndarray]:
+    H = weights.units
+    return {name: z[:, k * H : (k + 1) * H] for k, name in enumerate(weights.gates)}
+
+
+def _peep(weights: VariantWeights, gate: str, dtype) -> np.ndarray | float:
+    """Peephole row of ``gate``, or 0 where the gate has none (no peepholes, or no input gate)."""
+    if weights.peephole is None or gate not in weights.sigmoid_gates:
+        return 0.0
+    return weights.peephole[weights.sigmoid_gates.index(gate)].astype(dtype)
+
+
+def variant_forward(x: np.ndarray, weights: VariantWeights, h0: np.ndarray | None = None,
+                    c0: np.ndarray | None = None) -> LSTMTrace:
+    """Run a peephole and/or coupled LSTM over a batch; the trace has the same fields as the LSTM's.
+
+    Parameters
+    ----------
+    x : ndarray, shape (batch, steps, features)
+    weights : VariantWeights
+    h0, c0 : ndarray, shape (batch, units), optional
+
+    Returns
+    -------
+    trace : LSTMTrace
+        For a coupled LSTM, ``trace.i`` holds ``1 − f_t``.
+    """
+    if not isinstance(weights, VariantWeights):
+        raise ValueError(f"weights must be VariantWeights, got {type(weights).__name__}")
+    x = check_sequence_batch(x, weights.features)
+    batch, steps, _ = x.shape
+    H = weights.units
+    dtype = np.result_type(x, weights.W_x)
+    h_prev = check_state("h0", h0, batch, H, dtype)
+    c_prev = check_state("c0", c0, batch, H, dtype)
+    W, b = weights.W.astype(dtype), weights.b.astype(dtype)
+    p_i, p_f, p_o = (_peep(weights, g, dtype) for g in ("i", "f", "o"))
+    trace = {name: np.empty((batch, steps, H), dtype=dtype) for name in ("h", "c", "i", "f", "c_tilde", "o")}
+    for t in range(steps):
+        z = _blocks(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b, weights)
+        f = sigmoid(z["f"] + p_f * c_prev)
+        i = 1.0 - f if weights.coupled else sigmoid(z["i"] + p_i * c_prev)
+        c_tilde = np.tanh(z["c_tilde"])
+        c_prev = f * c_prev + i * c_tilde
+        o = sigmoid(z["o"] + p_o * c_prev)  # the output gate peeks at the new cell state
+        h_prev = o * np.tanh(c_prev)
+        for name, value in zip(("h", "c", "i", "f", "c_tilde", "o"), (h_prev, c_prev, i, f, c_tilde, o)):
+            trace[name][:, t] = value
+    return LSTMTrace(**trace)
+
+
+def variant_backward(x: np.ndarray, weights: VariantWeights, trace: LSTMTrace, dh: np.ndarray,
+                     h0: np.ndarray | None = None, c0: np.ndarray | None = None,
+                     dc_last: np.ndarray | None = None) -> VariantGradients:
+    """Backpropagation through time for :func:`variant_forward`.
+
+    On top of the LSTM's backward pass: the output gate's peephole adds ``δa_o ⊙ p_o`` to ``δc_t``;
+    the input and forget gates' peepholes add ``δa_i ⊙ p_i + δa_f ⊙ p_f`` to ``δc_{t-1}``; and with a
+    coupled gate, ``i = 1 − f`` sends ``−δi`` to the forget gate.
+    """
+    x = check_sequence_batch(x, weights.features)
+    batch, steps, _ = x.shape
+    H = weights.units
+    if np.shape(dh) != (batch, steps, H) or trace.h.shape != (batch, steps, H):
+        raise ValueError(f"dh and trace.h must have shape (batch, steps, units) = {(batch, steps, H)}, "
+                         f"got {np.shape(dh)} and {trace.h.shape}")
+    dtype = np.result_type(x, weights.W_x, trace.h, dh)
+    h_start = check_state("h0", h0, batch, H, dtype)
+    c_start = check_state("c0", c0, batch, H, dtype)
+    W = weights.W.astype(dtype)
+    p = {g: _peep(weights, g, dtype) for g in ("i", "f", "o")}
+    dW, db = np.zeros_like(W), np.zeros(W.shape[1], dtype=dtype)
+    dpeep = {g: np.zeros(H, dtype=dtype) for g in weights.sigmoid_gates}
+    dx = np.zeros(x.shape, dtype=dtype)
+    dh_next = np.zeros((batch, H), dtype=dtype)
+    dc_next = check_state("dc_last", dc_last, batch, H, dtype)
+    for t in reversed(range(steps)):
+        h_prev = trace.h[:, t - 1] if t > 0 else h_start
+        c_prev = trace.c[:, t - 1] if t > 0 else c_start
+        c = trace.c[:, t]
+        i, f, c_tilde, o = trace.i[:, t], trace.f[:, t], trace.c_tilde[:, t], trace.o[:, t]
+        tanh_c = np.tanh(c)
+        dh_t = dh[:, t] + dh_next
+        da_o = dh_t * tanh_c * o * (1 - o)
+        dc = dc_next + dh_t * o * (1 - tanh_c**2) + da_o * p["o"]
+        di, df = dc * c_tilde, dc * c_prev
+        if weights.coupled:
+            df = df - di  # i = 1 - f
+        da_f = df * f * (1 - f)
+        da = {"f": da_f, "c_tilde": dc * i * (1 - c_tilde**2), "o": da_o}
+        dc_next = dc * f + da_f * p["f"]
+        if not weights.coupled:
+            da["i"] = di * i * (1 - i)
+            dc_next = dc_next + da["i"] * p["i"]
+        if weights.peephole is not None:
+            dpeep["o"] += (da_o * c).sum(axis=0)
+            dpeep["f"] += (da_f * c_prev).sum(axis=0)
+            if not weights.coupled:
+                dpeep["i"] += (da["i"] * c_prev).sum(axis=0)
+        dz = np.concatenate([da[g] for g in weights.gates], axis=1)
+        hx = np.concatenate([h_prev, x[:, t]], axis=1)
+        dW += hx.T @ dz
+        db += dz.sum(axis=0)
+        dhx = dz @ W.T
+        dh_next, dx[:, t] = dhx[:, :H], dhx[:, H:]
+    dpeephole = None if weights.peephole is None else np.stack([dpeep[g] for g in weights.sigmoid_gates])
+    return VariantGradients(dW_x=dW[H:], dW_h=dW[:H], db=db, dpeephole=dpeephole, dx=dx, dh0=dh_next, dc0=dc_next)
