@@ -25,6 +25,9 @@ BASELINE_MSE = 1.0 / 6.0
 #: Recurrent layer classes the helpers can build, by ``keras.layers`` name.
 KINDS = ("SimpleRNN", "LSTM", "GRU")
 
+#: LSTM variants built from :mod:`lstm_helpers.keras_variants`, also accepted as ``kind``.
+VARIANT_KINDS = ("PeepholeLSTM", "CoupledLSTM")
+
 
 def adding_problem(n_samples: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Draw samples of the adding problem.
@@ -125,7 +128,7 @@ def build_recurrent(kind: str, units: int, steps: int | None = None, features: i
 
     Parameters
     ----------
-    kind : {"SimpleRNN", "LSTM", "GRU"}
+    kind : {"SimpleRNN", "LSTM", "GRU", "PeepholeLSTM", "CoupledLSTM"}
     units : int
         Hidden units, ``>= 1``.
     steps : int, optional
@@ -136,14 +139,19 @@ def build_recurrent(kind: str, units: int, steps: int | None = None, features: i
     -------
     model : keras.Sequential
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    if kind not in KINDS + VARIANT_KINDS:
+        raise ValueError(f"kind must be one of {KINDS + VARIANT_KINDS}, got {kind!r}")
     units = check_int("units", units, minimum=1)
     import keras  # not at module level: importing lstm_helpers must not start TensorFlow
 
+    if kind in VARIANT_KINDS:
+        from lstm_helpers.keras_variants import variant_layer
+
+        recurrent = variant_layer(units, peephole=kind == "PeepholeLSTM", coupled=kind == "CoupledLSTM")
+    else:
+        recurrent = getattr(keras.layers, kind)(units)
     return keras.Sequential(
-        [keras.Input(shape=(steps, features)), getattr(keras.layers, kind)(units), keras.layers.Dense(1)],
-        name=f"{kind}_{units}",
+        [keras.Input(shape=(steps, features)), recurrent, keras.layers.Dense(1)], name=f"{kind}_{units}"
     )
 
 

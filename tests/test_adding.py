@@ -52,16 +52,17 @@ def test_adding_problem_rejects_bad_arguments(args, message):
         adding.adding_problem(*args)
 
 
-@pytest.mark.parametrize("kind", adding.KINDS)
+@pytest.mark.parametrize("kind", adding.KINDS + adding.VARIANT_KINDS)
 def test_build_recurrent_maps_sequences_to_one_number(keras, kind):
     model = adding.build_recurrent(kind, units=3, steps=7)
-    assert model.layers[0].__class__.__name__ == kind
+    expected = "RNN" if kind in adding.VARIANT_KINDS else kind
+    assert model.layers[0].__class__.__name__ == expected
     assert tuple(model(np.zeros((5, 7, 2), np.float32)).shape) == (5, 1)
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"kind": "Transformer", "units": 3}, r"kind must be one of \('SimpleRNN', 'LSTM', 'GRU'\), got 'Transformer'"),
+    [({"kind": "Transformer", "units": 3}, r"kind must be one of \('SimpleRNN', 'LSTM', 'GRU', 'PeepholeLSTM', 'CoupledLSTM'\), got 'Transformer'"),
      ({"kind": "LSTM", "units": 0}, r"units must be an integer >= 1, got 0")],
 )
 def test_build_recurrent_rejects_bad_arguments(kwargs, message):
