@@ -71,3 +71,55 @@ def keras_weights(layer: object, class_name: str) -> list[np.ndarray]:
     if not cell.use_bias:
         raise ValueError("layer must use a bias (use_bias=True), got use_bias=False")
     return [np.asarray(w) for w in layer.get_weights()]
+
+
+class StackedWeights:
+    """Shared behaviour of the weight dataclasses (``RNNWeights``, ``LSTMWeights``, ``GRUWeights``, …).
+
+    Each has ``W_x`` (features, G·units), ``W_h`` (units, G·units) and a bias ``b``, with G gate blocks.
+    """
+
+    W_x: np.ndarray
+    W_h: np.ndarray
+    b: np.ndarray
+
+    def _store_as_arrays(self) -> None:
+        """Replace ``W_x``, ``W_h``, ``b`` by ndarrays (the dataclasses are frozen, hence ``object.__setattr__``)."""
+        for name in ("W_x", "W_h", "b"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+
+    @property
+    def units(self) -> int:
+        return int(self.W_h.shape[0])
+
+    @property
+    def features(self) -> int:
+        return int(self.W_x.shape[0])
+
+    @property
+    def W(self) -> np.ndarray:
+        """``[W_h; W_x]``, shape (units + features, G·units): the weights of ``[h_{t-1}, x_t]``."""
+        return np.concatenate([self.W_h, self.W_x], axis=0)
+
+    def n_params(self) -> int:
+        """Number of weights and biases, the count Keras reports for the same layer."""
+        return self.W_x.size + self.W_h.size + self.b.size
+
+
+def check_init_arguments(features: object, units: object, rng: object) -> tuple[int, int]:
+    """Validate the arguments of the ``init_*`` functions; return ``(features, units)`` as ints."""
+    from lstm_helpers._checks import check_int
+
+    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    return features, units
+
+
+def check_same_shapes(current: list[np.ndarray], W_x: np.ndarray, W_h: np.ndarray) -> None:
+    """Refuse to copy weights into a Keras layer whose kernel or recurrent kernel has another shape."""
+    if current[0].shape != W_x.shape or current[1].shape != W_h.shape:
+        raise ValueError(
+            f"weights must match the layer's shapes kernel {current[0].shape}, recurrent_kernel {current[1].shape}, "
+            f"got W_x {W_x.shape}, W_h {W_h.shape}"
+        )

@@ -24,8 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_helpers._checks import check_int
-from lstm_helpers._recurrent import check_sequence_batch, check_state, keras_weights
+from lstm_helpers._recurrent import (
+    StackedWeights,
+    check_init_arguments,
+    check_same_shapes,
+    check_sequence_batch,
+    check_state,
+    keras_weights,
+)
 from lstm_helpers.lstm import sigmoid
 
 #: Gate order of the columns of ``W_x``, ``W_h`` and ``b`` (Keras's order).
@@ -33,7 +39,7 @@ GATES = ("z", "r", "h_tilde")
 
 
 @dataclass(frozen=True)
-class GRUWeights:
+class GRUWeights(StackedWeights):
     """Weights of a GRU layer in Keras's layout.
 
     Attributes
@@ -51,8 +57,7 @@ class GRUWeights:
     reset_after: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("W_x", "W_h", "b"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        self._store_as_arrays()
         W_x, W_h, b = self.W_x, self.W_h, self.b
         if W_h.ndim != 2 or W_h.shape[0] == 0 or W_h.shape[1] != 3 * W_h.shape[0]:
             raise ValueError(f"W_h must have shape (units, 3·units), got {W_h.shape}")
@@ -66,17 +71,8 @@ class GRUWeights:
             if not np.isfinite(array).all():
                 raise ValueError(f"{name} must be finite, got nan/inf values")
 
-    @property
-    def units(self) -> int:
-        return int(self.W_h.shape[0])
-
-    @property
-    def features(self) -> int:
-        return int(self.W_x.shape[0])
-
-    def n_params(self) -> int:
-        """``3·units·(features + units + 1)``, plus ``3·units`` for the second bias when ``reset_after``."""
-        return self.W_x.size + self.W_h.size + self.b.size
+    # units, features and n_params() (3·units·(features + units + 1), plus 3·units for the second
+    # bias when reset_after) come from StackedWeights.
 
 
 @dataclass(frozen=True)
@@ -103,9 +99,7 @@ class GRUGradients:
 def init_gru(features: int, units: int, rng: np.random.Generator, reset_after: bool = True,
              scale: float = 0.5) -> GRUWeights:
     """Random weights, normal with standard deviation ``scale / sqrt(fan_in)``, random small biases."""
-    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    features, units = check_init_arguments(features, units, rng)
     bias_shape = (2, 3 * units) if reset_after else (3 * units,)
     return GRUWeights(
         W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, 3 * units)),
@@ -250,6 +244,5 @@ def to_keras(weights: GRUWeights, layer: object) -> None:
     current = keras_weights(layer, "GRU")
     if bool(layer.cell.reset_after) != weights.reset_after:
         raise ValueError(f"layer reset_after must equal the weights' ({weights.reset_after}), got {layer.cell.reset_after}")
-    if current[0].shape != weights.W_x.shape or current[1].shape != weights.W_h.shape:
-        raise ValueError(f"weights must match the layer's shapes kernel {current[0].shape}, got W_x {weights.W_x.shape}")
+    check_same_shapes(current, weights.W_x, weights.W_h)
     layer.set_weights([weights.W_x, weights.W_h, weights.b])

@@ -21,8 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_helpers._checks import check_int
-from lstm_helpers._recurrent import check_sequence_batch, check_state, check_weight_shapes, keras_weights
+from lstm_helpers._recurrent import (
+    StackedWeights,
+    check_init_arguments,
+    check_same_shapes,
+    check_sequence_batch,
+    check_state,
+    check_weight_shapes,
+    keras_weights,
+)
 
 #: Gate order of the columns of ``W_x``, ``W_h`` and ``b`` (Keras's order).
 GATES = ("i", "f", "c_tilde", "o")
@@ -39,7 +46,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class LSTMWeights:
+class LSTMWeights(StackedWeights):
     """Weights of an LSTM layer in Keras's layout (gate order i, f, c̃, o).
 
     Attributes
@@ -47,6 +54,9 @@ class LSTMWeights:
     W_x : ndarray, shape (features, 4·units)
     W_h : ndarray, shape (units, 4·units)
     b : ndarray, shape (4·units,)
+
+    ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()`` (``4·units·(features + units + 1)``)
+    come from :class:`~lstm_helpers._recurrent.StackedWeights`.
     """
 
     W_x: np.ndarray
@@ -54,22 +64,8 @@ class LSTMWeights:
     b: np.ndarray
 
     def __post_init__(self) -> None:
-        for name in ("W_x", "W_h", "b"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        self._store_as_arrays()
         check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=4)
-
-    @property
-    def units(self) -> int:
-        return int(self.W_h.shape[0])
-
-    @property
-    def features(self) -> int:
-        return int(self.W_x.shape[0])
-
-    @property
-    def W(self) -> np.ndarray:
-        """``[W_h; W_x]``, shape (units + features, 4·units): the weights of ``[h_{t-1}, x_t]``."""
-        return np.concatenate([self.W_h, self.W_x], axis=0)
 
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Views ``(W_x·, W_h·, b·)`` of one gate, e.g. ``gate("f")`` gives ``W_xf, W_hf, b_f``.
@@ -81,10 +77,6 @@ class LSTMWeights:
         k, units = GATES.index(name), self.units
         columns = slice(k * units, (k + 1) * units)
         return self.W_x[:, columns], self.W_h[:, columns], self.b[columns]
-
-    def n_params(self) -> int:
-        """``4·units·(features + units + 1)``, the count Keras reports."""
-        return self.W_x.size + self.W_h.size + self.b.size
 
 
 @dataclass(frozen=True)
@@ -127,9 +119,7 @@ def init_lstm(
     -------
     weights : LSTMWeights
     """
-    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    features, units = check_init_arguments(features, units, rng)
     b = np.zeros(4 * units)
     b[units : 2 * units] = forget_bias
     return LSTMWeights(
@@ -204,12 +194,7 @@ def from_keras(layer: object) -> LSTMWeights:
 
 def to_keras(weights: LSTMWeights, layer: object) -> None:
     """Set a built ``keras.layers.LSTM``'s weights to ``weights`` (shapes must agree)."""
-    current = keras_weights(layer, "LSTM")
-    if current[0].shape != weights.W_x.shape or current[1].shape != weights.W_h.shape:
-        raise ValueError(
-            f"weights must match the layer's shapes kernel {current[0].shape}, recurrent_kernel {current[1].shape}, "
-            f"got W_x {weights.W_x.shape}, W_h {weights.W_h.shape}"
-        )
+    check_same_shapes(keras_weights(layer, "LSTM"), weights.W_x, weights.W_h)
     layer.set_weights([weights.W_x, weights.W_h, weights.b])
 
 

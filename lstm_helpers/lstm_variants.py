@@ -18,13 +18,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_helpers._checks import check_int
-from lstm_helpers._recurrent import check_sequence_batch, check_state, check_weight_shapes
+from lstm_helpers._recurrent import (
+    StackedWeights,
+    check_init_arguments,
+    check_sequence_batch,
+    check_state,
+    check_weight_shapes,
+)
 from lstm_helpers.lstm import LSTMTrace, sigmoid
 
 
 @dataclass(frozen=True)
-class VariantWeights:
+class VariantWeights(StackedWeights):
     """Weights of a peephole and/or coupled LSTM.
 
     Attributes
@@ -47,8 +52,7 @@ class VariantWeights:
     coupled: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("W_x", "W_h", "b"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        self._store_as_arrays()
         check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=len(self.gates))
         if self.peephole is not None:
             peephole = np.asarray(self.peephole)
@@ -67,23 +71,10 @@ class VariantWeights:
         """Gates with a peephole row, in the order of ``peephole``'s rows."""
         return ("f", "o") if self.coupled else ("i", "f", "o")
 
-    @property
-    def units(self) -> int:
-        return int(self.W_h.shape[0])
-
-    @property
-    def features(self) -> int:
-        return int(self.W_x.shape[0])
-
-    @property
-    def W(self) -> np.ndarray:
-        """``[W_h; W_x]``, shape (units + features, G·units)."""
-        return np.concatenate([self.W_h, self.W_x], axis=0)
-
     def n_params(self) -> int:
         """``G·units·(features + units + 1)``, plus ``S·units`` peephole weights."""
         extra = 0 if self.peephole is None else self.peephole.size
-        return self.W_x.size + self.W_h.size + self.b.size + extra
+        return super().n_params() + extra
 
 
 @dataclass(frozen=True)
@@ -105,9 +96,7 @@ def init_variant(features: int, units: int, rng: np.random.Generator, peephole: 
 
     The forget-gate bias is 1 (as Keras does for the LSTM), peephole weights small random.
     """
-    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    features, units = check_init_arguments(features, units, rng)
     n_gates = 3 if coupled else 4
     b = np.zeros(n_gates * units)
     forget = 0 if coupled else 1

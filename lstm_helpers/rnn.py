@@ -14,12 +14,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_helpers._checks import check_int
-from lstm_helpers._recurrent import check_sequence_batch, check_state, check_weight_shapes, keras_weights
+from lstm_helpers._recurrent import (
+    StackedWeights,
+    check_init_arguments,
+    check_same_shapes,
+    check_sequence_batch,
+    check_state,
+    check_weight_shapes,
+    keras_weights,
+)
 
 
 @dataclass(frozen=True)
-class RNNWeights:
+class RNNWeights(StackedWeights):
     """Weights of a vanilla RNN layer, laid out like Keras's ``kernel``, ``recurrent_kernel``, ``bias``.
 
     Attributes
@@ -27,6 +34,9 @@ class RNNWeights:
     W_x : ndarray, shape (features, units)
     W_h : ndarray, shape (units, units)
     b : ndarray, shape (units,)
+
+    ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()`` (``units·(features + units + 1)``)
+    come from :class:`~lstm_helpers._recurrent.StackedWeights`.
     """
 
     W_x: np.ndarray
@@ -34,26 +44,8 @@ class RNNWeights:
     b: np.ndarray
 
     def __post_init__(self) -> None:
-        for name in ("W_x", "W_h", "b"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        self._store_as_arrays()
         check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=1)
-
-    @property
-    def units(self) -> int:
-        return int(self.W_h.shape[0])
-
-    @property
-    def features(self) -> int:
-        return int(self.W_x.shape[0])
-
-    @property
-    def W(self) -> np.ndarray:
-        """``[W_h; W_x]``, shape (units + features, units): the weights of ``[h_{t-1}, x_t]``."""
-        return np.concatenate([self.W_h, self.W_x], axis=0)
-
-    def n_params(self) -> int:
-        """``units·(features + units + 1)``, the count Keras reports."""
-        return self.W_x.size + self.W_h.size + self.b.size
 
 
 def init_rnn(features: int, units: int, rng: np.random.Generator, scale: float = 0.5) -> RNNWeights:
@@ -70,9 +62,7 @@ def init_rnn(features: int, units: int, rng: np.random.Generator, scale: float =
     -------
     weights : RNNWeights
     """
-    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    features, units = check_init_arguments(features, units, rng)
     return RNNWeights(
         W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, units)),
         W_h=rng.normal(0.0, scale / np.sqrt(units), size=(units, units)),
@@ -136,12 +126,7 @@ def from_keras(layer: object) -> RNNWeights:
 
 def to_keras(weights: RNNWeights, layer: object) -> None:
     """Set a built ``keras.layers.SimpleRNN``'s weights to ``weights`` (shapes must agree)."""
-    current = keras_weights(layer, "SimpleRNN")
-    if current[0].shape != weights.W_x.shape or current[1].shape != weights.W_h.shape:
-        raise ValueError(
-            f"weights must match the layer's shapes kernel {current[0].shape}, recurrent_kernel {current[1].shape}, "
-            f"got W_x {weights.W_x.shape}, W_h {weights.W_h.shape}"
-        )
+    check_same_shapes(keras_weights(layer, "SimpleRNN"), weights.W_x, weights.W_h)
     layer.set_weights([weights.W_x, weights.W_h, weights.b])
 
 
