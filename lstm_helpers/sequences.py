@@ -6,7 +6,8 @@
 - ``fill_missing``: linear interpolation over the ``nan`` gaps of a regularly sampled series.
 - ``make_windows``: a series ``s_0 … s_{L-1}`` becomes samples
   ``X[k] = (s_k, …, s_{k+time_step-1})`` with target ``y[k] = s_{k+time_step+horizon-1}``.
-- ``iterate_batches`` / ``count_batches``: groups of ``batch_size`` samples.
+- ``iterate_batches`` / ``count_batches``: groups of ``batch_size`` samples;
+- ``stateful_batches``: one long series as parallel streams, batch k+1 continuing batch k.
 """
 
 from __future__ import annotations
@@ -422,3 +423,57 @@ def iterate_batches(
     n_batches = count_batches(X.shape[0], batch_size, drop_remainder)
     # Checks above run at the call; the batches themselves are produced lazily.
     return ((X[rows], y[rows]) for rows in (order[b * batch_size : (b + 1) * batch_size] for b in range(n_batches)))
+
+
+def stateful_batches(
+    series: np.ndarray | Sequence[float], batch_size: int, time_step: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lay out one long series for a stateful RNN (or truncated BPTT): batch k+1 continues batch k.
+
+    The series is cut into ``batch_size`` contiguous streams of equal length (the remainder at the
+    end is dropped). Batch ``k`` holds steps ``k·time_step … (k+1)·time_step − 1`` of every stream, so
+    row ``i`` of batch ``k+1`` starts exactly where row ``i`` of batch ``k`` ended. Targets are the
+    next step at every position, as a language model needs.
+
+    Parameters
+    ----------
+    series : array_like, shape (steps,) or (steps, features)
+    batch_size : int
+        Number of parallel streams, ``>= 1``.
+    time_step : int
+        Steps per batch, ``>= 1``.
+
+    Returns
+    -------
+    X : ndarray, shape (n_batches, batch_size, time_step) or (…, features)
+    Y : ndarray, same shape
+        ``Y[k, i, t]`` is the step after ``X[k, i, t]`` in stream ``i``.
+
+    Raises
+    ------
+    ValueError
+        If the series is not 1-D/2-D, or too short for one batch of this size.
+
+    Examples
+    --------
+    >>> X, Y = stateful_batches(np.arange(20), batch_size=2, time_step=3)
+    >>> X[0].tolist(), X[1].tolist()
+    ([[0, 1, 2], [10, 11, 12]], [[3, 4, 5], [13, 14, 15]])
+    """
+    series = np.asarray(series)
+    if series.ndim not in (1, 2):
+        raise ValueError(f"series must have shape (steps,) or (steps, features), got {series.shape}")
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    time_step = check_int("time_step", time_step, minimum=1)
+    stream_length = series.shape[0] // batch_size
+    n_batches = (stream_length - 1) // time_step  # one step is kept for the last target
+    if n_batches < 1:
+        raise ValueError(
+            f"series must have at least batch_size·(time_step + 1) = {batch_size * (time_step + 1)} steps, "
+            f"got {series.shape[0]}"
+        )
+    streams = series[: batch_size * stream_length].reshape(batch_size, stream_length, *series.shape[1:])
+    used = n_batches * time_step
+    X = streams[:, :used].reshape(batch_size, n_batches, time_step, *series.shape[1:]).swapaxes(0, 1)
+    Y = streams[:, 1 : used + 1].reshape(batch_size, n_batches, time_step, *series.shape[1:]).swapaxes(0, 1)
+    return np.ascontiguousarray(X), np.ascontiguousarray(Y)

@@ -302,3 +302,45 @@ def test_iterate_batches_checks_arguments_at_the_call(X, y, kwargs, message):
     kwargs = {"batch_size": 2, **kwargs}
     with pytest.raises(ValueError, match=message):
         iterate_batches(X, y, **kwargs)  # no next(): the error must come before the first batch
+
+
+# ---------------------------------------------------------------- stateful_batches
+
+
+@pytest.mark.parametrize("steps, batch_size, time_step", [(20, 2, 3), (100, 4, 7), (9, 1, 8), (50, 5, 1)])
+def test_stateful_batches_continue_each_stream(steps, batch_size, time_step):
+    from lstm_helpers.sequences import stateful_batches
+
+    series = np.arange(steps)
+    X, Y = stateful_batches(series, batch_size, time_step)
+    n_batches = (steps // batch_size - 1) // time_step
+    assert X.shape == Y.shape == (n_batches, batch_size, time_step)
+    np.testing.assert_array_equal(Y, X + 1)  # the target is the next step
+    for k in range(n_batches - 1):
+        np.testing.assert_array_equal(X[k + 1][:, 0], X[k][:, -1] + 1)  # row i of batch k+1 continues row i of batch k
+    starts = X[0][:, 0]
+    np.testing.assert_array_equal(starts, np.arange(batch_size) * (steps // batch_size))  # contiguous streams
+
+
+def test_stateful_batches_keep_features_last():
+    from lstm_helpers.sequences import stateful_batches
+
+    X, Y = stateful_batches(np.arange(40.0).reshape(20, 2), batch_size=2, time_step=3)
+    assert X.shape == (3, 2, 3, 2)
+    np.testing.assert_array_equal(X[0, 1, 0], [20.0, 21.0])
+
+
+@pytest.mark.parametrize(
+    "series, batch_size, time_step, message",
+    [
+        (np.zeros((2, 2, 2)), 1, 1, r"series must have shape \(steps,\) or \(steps, features\)"),
+        (np.arange(10), 0, 2, r"batch_size must be an integer >= 1, got 0"),
+        (np.arange(10), 2, 0, r"time_step must be an integer >= 1, got 0"),
+        (np.arange(10), 3, 3, r"series must have at least batch_size·\(time_step \+ 1\) = 12 steps, got 10"),
+    ],
+)
+def test_stateful_batches_reject_bad_input(series, batch_size, time_step, message):
+    from lstm_helpers.sequences import stateful_batches
+
+    with pytest.raises(ValueError, match=message):
+        stateful_batches(series, batch_size, time_step)
