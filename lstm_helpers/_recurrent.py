@@ -123,3 +123,16 @@ def check_same_shapes(current: list[np.ndarray], W_x: np.ndarray, W_h: np.ndarra
             f"weights must match the layer's shapes kernel {current[0].shape}, recurrent_kernel {current[1].shape}, "
             f"got W_x {W_x.shape}, W_h {W_h.shape}"
         )
+
+
+def check_weights_type(weights: object, expected: type) -> None:
+    """Refuse weights of another cell type (an LSTM's weights in a GRU function, say)."""
+    if not isinstance(weights, expected):
+        raise ValueError(f"weights must be {expected.__name__}, got {type(weights).__name__}")
+
+
+def check_step_arrays(expected: tuple[int, int, int], **arrays: object) -> None:
+    """Check that every named array has shape (batch, steps, units) = ``expected``."""
+    for name, array in arrays.items():
+        if np.shape(array) != expected:
+            raise ValueError(f"{name} must have shape (batch, steps, units) = {expected}, got {np.shape(array)}")

@@ -30,6 +30,8 @@ from lstm_helpers._recurrent import (
     check_same_shapes,
     check_sequence_batch,
     check_state,
+    check_step_arrays,
+    check_weights_type,
     keras_weights,
 )
 from lstm_helpers.lstm import sigmoid
@@ -137,8 +139,7 @@ def gru_forward(x: np.ndarray, weights: GRUWeights, h0: np.ndarray | None = None
     >>> gru_forward(np.ones((4, 5, 2)), w).h.shape
     (4, 5, 3)
     """
-    if not isinstance(weights, GRUWeights):
-        raise ValueError(f"weights must be GRUWeights, got {type(weights).__name__}")
+    check_weights_type(weights, GRUWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     H = weights.units
@@ -187,12 +188,11 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
     -------
     gradients : GRUGradients
     """
+    check_weights_type(weights, GRUWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     H = weights.units
-    if np.shape(dh) != (batch, steps, H) or trace.h.shape != (batch, steps, H):
-        raise ValueError(f"dh and trace.h must have shape (batch, steps, units) = {(batch, steps, H)}, "
-                         f"got {np.shape(dh)} and {trace.h.shape}")
+    check_step_arrays((batch, steps, H), **{"trace.h": trace.h, "dh": dh})
     dtype = np.result_type(x, weights.W_x, trace.h, dh)
     h_start = check_state("h0", h0, batch, H, dtype)
     W_x, W_h = weights.W_x.astype(dtype), weights.W_h.astype(dtype)

@@ -27,7 +27,9 @@ from lstm_helpers._recurrent import (
     check_same_shapes,
     check_sequence_batch,
     check_state,
+    check_step_arrays,
     check_weight_shapes,
+    check_weights_type,
     keras_weights,
 )
 
@@ -159,8 +161,7 @@ def lstm_forward(
     >>> lstm_forward(np.ones((4, 5, 2)), w).c.shape
     (4, 5, 3)
     """
-    if not isinstance(weights, LSTMWeights):
-        raise ValueError(f"weights must be LSTMWeights, got {type(weights).__name__}")
+    check_weights_type(weights, LSTMWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     units = weights.units
@@ -256,15 +257,12 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
     ValueError
         If ``dh``, the trace or a state does not match ``x`` and the weights.
     """
+    check_weights_type(weights, LSTMWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     units = weights.units
-    expected = (batch, steps, units)
-    for name in ("h", "c", *GATES):
-        if getattr(trace, name).shape != expected:
-            raise ValueError(f"trace.{name} must have shape (batch, steps, units) = {expected}, got {getattr(trace, name).shape}")
-    if np.shape(dh) != expected:
-        raise ValueError(f"dh must have shape (batch, steps, units) = {expected}, got {np.shape(dh)}")
+    check_step_arrays((batch, steps, units), **{f"trace.{name}": getattr(trace, name) for name in ("h", "c", *GATES)})
+    check_step_arrays((batch, steps, units), dh=dh)
     dtype = np.result_type(x, weights.W_x, trace.h, dh)
     h_start = check_state("h0", h0, batch, units, dtype)
     c_start = check_state("c0", c0, batch, units, dtype)

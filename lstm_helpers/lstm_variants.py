@@ -23,7 +23,9 @@ from lstm_helpers._recurrent import (
     check_init_arguments,
     check_sequence_batch,
     check_state,
+    check_step_arrays,
     check_weight_shapes,
+    check_weights_type,
 )
 from lstm_helpers.lstm import LSTMTrace, sigmoid
 
@@ -137,8 +139,7 @@ def variant_forward(x: np.ndarray, weights: VariantWeights, h0: np.ndarray | Non
     trace : LSTMTrace
         For a coupled LSTM, ``trace.i`` holds ``1 − f_t``.
     """
-    if not isinstance(weights, VariantWeights):
-        raise ValueError(f"weights must be VariantWeights, got {type(weights).__name__}")
+    check_weights_type(weights, VariantWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     H = weights.units
@@ -170,12 +171,11 @@ def variant_backward(x: np.ndarray, weights: VariantWeights, trace: LSTMTrace, d
     the input and forget gates' peepholes add ``δa_i ⊙ p_i + δa_f ⊙ p_f`` to ``δc_{t-1}``; and with a
     coupled gate, ``i = 1 − f`` sends ``−δi`` to the forget gate.
     """
+    check_weights_type(weights, VariantWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     H = weights.units
-    if np.shape(dh) != (batch, steps, H) or trace.h.shape != (batch, steps, H):
-        raise ValueError(f"dh and trace.h must have shape (batch, steps, units) = {(batch, steps, H)}, "
-                         f"got {np.shape(dh)} and {trace.h.shape}")
+    check_step_arrays((batch, steps, H), **{"trace.h": trace.h, "dh": dh})
     dtype = np.result_type(x, weights.W_x, trace.h, dh)
     h_start = check_state("h0", h0, batch, H, dtype)
     c_start = check_state("c0", c0, batch, H, dtype)

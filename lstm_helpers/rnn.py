@@ -20,7 +20,9 @@ from lstm_helpers._recurrent import (
     check_same_shapes,
     check_sequence_batch,
     check_state,
+    check_step_arrays,
     check_weight_shapes,
+    check_weights_type,
     keras_weights,
 )
 
@@ -98,8 +100,7 @@ def rnn_forward(x: np.ndarray, weights: RNNWeights, h0: np.ndarray | None = None
     >>> rnn_forward(np.ones((4, 5, 2)), w).shape
     (4, 5, 3)
     """
-    if not isinstance(weights, RNNWeights):
-        raise ValueError(f"weights must be RNNWeights, got {type(weights).__name__}")
+    check_weights_type(weights, RNNWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     dtype = np.result_type(x, weights.W_x)
@@ -179,13 +180,11 @@ def rnn_backward(x: np.ndarray, weights: RNNWeights, h: np.ndarray, dh: np.ndarr
     ValueError
         If the shapes of ``h`` or ``dh`` do not match ``x`` and the weights.
     """
+    check_weights_type(weights, RNNWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape
     units = weights.units
-    expected = (batch, steps, units)
-    for name, array in (("h", h), ("dh", dh)):
-        if np.shape(array) != expected:
-            raise ValueError(f"{name} must have shape (batch, steps, units) = {expected}, got {np.shape(array)}")
+    check_step_arrays((batch, steps, units), h=h, dh=dh)
     dtype = np.result_type(x, weights.W_x, h, dh)
     h_start = check_state("h0", h0, batch, units, dtype)
     W = weights.W.astype(dtype)

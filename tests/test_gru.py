@@ -106,8 +106,12 @@ def test_forward_and_backward_reject_bad_input():
     with pytest.raises(ValueError, match=r"x must have 2 features"):
         gru.gru_forward(np.ones((1, 1, 3)), weights)
     trace = gru.gru_forward(np.ones((1, 2, 2)), weights)
-    with pytest.raises(ValueError, match=r"dh and trace.h must have shape \(batch, steps, units\) = \(1, 2, 3\)"):
+    with pytest.raises(ValueError, match=r"dh must have shape \(batch, steps, units\) = \(1, 2, 3\), got \(1, 2, 4\)"):
         gru.gru_backward(np.ones((1, 2, 2)), weights, trace, np.ones((1, 2, 4)))
+    with pytest.raises(ValueError, match=r"weights must be GRUWeights, got LSTMWeights"):
+        from lstm_helpers import lstm
+
+        gru.gru_backward(np.ones((1, 2, 2)), lstm.init_lstm(2, 3, np.random.default_rng(0)), trace, np.ones((1, 2, 3)))
     with pytest.raises(ValueError, match=r"units must be an integer >= 1, got 0"):
         gru.init_gru(2, 0, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"rng must be a numpy.random.Generator"):

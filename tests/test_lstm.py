@@ -218,6 +218,10 @@ def test_backward_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match=r"trace.h must have shape .* got \(1, 4, 3\)"):
         short = lstm.lstm_forward(x[:1], weights)
         lstm.lstm_backward(x, weights, short, np.ones((2, 4, 3)))
+    with pytest.raises(ValueError, match=r"weights must be LSTMWeights, got RNNWeights"):
+        from lstm_helpers import rnn
+
+        lstm.lstm_backward(x, rnn.init_rnn(2, 3, np.random.default_rng(0)), trace, np.ones((2, 4, 3)))
     with pytest.raises(ValueError, match=r"dc_last must have shape \(batch, units\) = \(2, 3\)"):
         lstm.lstm_backward(x, weights, trace, np.ones((2, 4, 3)), dc_last=np.ones(3))
 

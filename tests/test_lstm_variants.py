@@ -99,8 +99,10 @@ def test_forward_and_backward_reject_bad_input():
     with pytest.raises(ValueError, match=r"weights must be VariantWeights, got LSTMWeights"):
         V.variant_forward(np.ones((1, 1, 2)), lstm.init_lstm(2, 3, np.random.default_rng(0)))
     trace = V.variant_forward(np.ones((1, 2, 2)), weights)
-    with pytest.raises(ValueError, match=r"dh and trace.h must have shape \(batch, steps, units\) = \(1, 2, 3\)"):
+    with pytest.raises(ValueError, match=r"dh must have shape \(batch, steps, units\) = \(1, 2, 3\), got \(2, 2, 3\)"):
         V.variant_backward(np.ones((1, 2, 2)), weights, trace, np.ones((2, 2, 3)))
+    with pytest.raises(ValueError, match=r"weights must be VariantWeights, got LSTMWeights"):
+        V.variant_backward(np.ones((1, 2, 2)), lstm.init_lstm(2, 3, np.random.default_rng(0)), trace, np.ones((1, 2, 3)))
     with pytest.raises(ValueError, match=r"features must be an integer >= 1, got 0"):
         V.init_variant(0, 3, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"rng must be a numpy.random.Generator"):

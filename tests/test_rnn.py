@@ -146,3 +146,7 @@ def test_backward_rejects_mismatched_shapes():
         rnn.rnn_backward(x, weights, h, np.ones((2, 3, 3)))
     with pytest.raises(ValueError, match=r"h must have shape .* got \(2, 4\)"):
         rnn.rnn_backward(x, weights, h[:, :, 0], np.ones((2, 4, 3)))
+    with pytest.raises(ValueError, match=r"weights must be RNNWeights, got LSTMWeights"):
+        from lstm_helpers import lstm
+
+        rnn.rnn_backward(x, lstm.init_lstm(2, 3, np.random.default_rng(0)), h, np.ones((2, 4, 3)))
