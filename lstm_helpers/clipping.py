@@ -43,7 +43,7 @@ def clip_by_global_norm(gradients: Mapping[str, np.ndarray], max_norm: float) ->
     Examples
     --------
     >>> clipped, norm = clip_by_global_norm({"a": np.array([3.0]), "b": np.array([4.0])}, 1.0)
-    >>> norm, clipped["a"].tolist(), clipped["b"].tolist()
+    >>> norm, clipped["a"].round(12).tolist(), clipped["b"].round(12).tolist()
     (5.0, [0.6], [0.8])
     """
     if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not np.isfinite(max_norm) or max_norm <= 0:

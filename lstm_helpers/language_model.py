@@ -1,0 +1,213 @@
+"""Scoring and sampling for language models: perplexity, bits per token, temperature.
+
+A language model gives a probability ``p(x_t | x_<t)`` to every next token. Its quality on a text of
+``N`` tokens is the mean negative log-likelihood (cross-entropy, in nats)
+
+    NLL = −(1/N) Σ_t ln p(x_t | x_<t),
+
+reported as perplexity ``exp(NLL)`` (the number of equally likely tokens the model is as unsure as)
+or as bits per token ``NLL / ln 2`` (bits per character for a character model). A model that
+spreads its probability evenly over a vocabulary of ``V`` tokens has perplexity exactly ``V``.
+
+Sampling divides the logits by a temperature ``τ`` before the softmax: ``τ < 1`` sharpens the
+distribution towards the most likely token, ``τ > 1`` flattens it towards uniform.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from lstm_helpers._checks import check_int, check_integer_array
+
+
+def _check_nll(nll: object) -> float:
+    if isinstance(nll, bool) or not isinstance(nll, numbers.Real) or not np.isfinite(nll) or nll < 0:
+        raise ValueError(f"nll must be a finite mean negative log-likelihood >= 0 (in nats), got {nll!r}")
+    return float(nll)
+
+
+def perplexity(nll: float) -> float:
+    """Perplexity ``exp(NLL)`` of a mean negative log-likelihood in nats.
+
+    Parameters
+    ----------
+    nll : float
+        Mean cross-entropy per token, natural log, ``>= 0``.
+
+    Returns
+    -------
+    perplexity : float
+        ``>= 1``; equals ``V`` for a uniform guess over ``V`` tokens.
+
+    Raises
+    ------
+    ValueError
+        If ``nll`` is negative, not finite or not a number.
+
+    Examples
+    --------
+    >>> round(perplexity(np.log(65)), 6)
+    65.0
+    """
+    return float(np.exp(_check_nll(nll)))
+
+
+def bits_per_token(nll: float) -> float:
+    """Mean negative log-likelihood in bits, ``NLL / ln 2`` (bits per character for a char model).
+
+    Parameters
+    ----------
+    nll : float
+        Mean cross-entropy per token, natural log, ``>= 0``.
+
+    Returns
+    -------
+    bits : float
+
+    Raises
+    ------
+    ValueError
+        If ``nll`` is negative, not finite or not a number.
+
+    Examples
+    --------
+    >>> bits_per_token(np.log(8))
+    3.0
+    """
+    return float(np.round(_check_nll(nll) / np.log(2), 12))
+
+
+def unigram_nll(train_ids: np.ndarray, eval_ids: np.ndarray, vocab_size: int, smoothing: float = 1.0) -> float:
+    """Mean NLL on ``eval_ids`` of a model that ignores context: token frequencies of ``train_ids``.
+
+    Counts get ``smoothing`` added (Laplace), so a token unseen in training keeps a non-zero
+    probability. This is the baseline any sequence model must beat.
+
+    Parameters
+    ----------
+    train_ids : array_like of int, shape (n_train,)
+        Token ids the frequencies are counted on.
+    eval_ids : array_like of int, shape (n_eval,)
+        Token ids that are scored.
+    vocab_size : int
+        ``V``; every id must be in ``0 … V-1``.
+    smoothing : float, default 1.0
+        Pseudo-count added to every token, ``> 0``.
+
+    Returns
+    -------
+    nll : float
+        Mean negative log-likelihood in nats.
+
+    Raises
+    ------
+    ValueError
+        If an id array is empty, not 1-D integer, or holds an id outside the vocabulary; or if
+        ``vocab_size`` or ``smoothing`` is not positive.
+
+    Examples
+    --------
+    >>> round(unigram_nll(np.array([0, 0, 1]), np.array([0]), vocab_size=2, smoothing=1.0), 4)
+    0.5108
+    """
+    vocab_size = check_int("vocab_size", vocab_size, minimum=1)
+    if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not smoothing > 0:
+        raise ValueError(f"smoothing must be a positive number, got {smoothing!r}")
+    arrays = {}
+    for name, ids in (("train_ids", train_ids), ("eval_ids", eval_ids)):
+        ids = check_integer_array(name, ids)
+        if ids.ndim != 1 or ids.size == 0:
+            raise ValueError(f"{name} must have shape (n_tokens,) with n_tokens >= 1, got {ids.shape}")
+        if ids.min() < 0 or ids.max() >= vocab_size:
+            raise ValueError(f"{name} must hold ids in 0 … {vocab_size - 1}, got {ids.min()} … {ids.max()}")
+        arrays[name] = ids
+    counts = np.bincount(arrays["train_ids"], minlength=vocab_size) + float(smoothing)
+    log_p = np.log(counts) - np.log(counts.sum())
+    return float(-log_p[arrays["eval_ids"]].mean())
+
+
+def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """Next-token probabilities ``softmax(logits / τ)`` along the last axis.
+
+    Parameters
+    ----------
+    logits : array_like of float, shape (..., V)
+    temperature : float
+        ``τ > 0``. ``τ = 1`` is the model's own distribution.
+
+    Returns
+    -------
+    probabilities : ndarray of float64, shape (..., V)
+        Rows sum to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``temperature`` is not a positive finite number, or ``logits`` is not finite or is 0-D.
+
+    Examples
+    --------
+    >>> softmax_with_temperature(np.log([1.0, 3.0]), 1.0).round(2).tolist()
+    [0.25, 0.75]
+    """
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, numbers.Real)
+        or not np.isfinite(temperature)
+        or temperature <= 0
+    ):
+        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+    logits = np.asarray(logits, dtype=np.float64)
+    if logits.ndim == 0 or logits.shape[-1] == 0:
+        raise ValueError(f"logits must have shape (..., V) with V >= 1, got {logits.shape}")
+    if not np.isfinite(logits).all():
+        raise ValueError("logits must be finite, got nan/inf values")
+    scaled = logits / float(temperature)
+    scaled -= scaled.max(axis=-1, keepdims=True)  # exp never overflows
+    weights = np.exp(scaled)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def sample_next(logits: np.ndarray, temperature: float | np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Draw one next token per row from ``softmax(logits / τ)``.
+
+    Parameters
+    ----------
+    logits : array_like of float, shape (batch, V)
+    temperature : float or array_like of float, shape (batch,)
+        One temperature for all rows, or one per row (to sample several temperatures side by side).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ids : ndarray of int64, shape (batch,)
+
+    Raises
+    ------
+    ValueError
+        If ``logits`` is not 2-D, a temperature is not positive, the temperatures do not match the
+        batch, or ``rng`` is not a Generator.
+
+    Examples
+    --------
+    >>> sample_next(np.array([[0.0, 50.0]]), 1.0, np.random.default_rng(0)).tolist()
+    [1]
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    logits = np.asarray(logits, dtype=np.float64)
+    if logits.ndim != 2:
+        raise ValueError(f"logits must have shape (batch, V), got {logits.shape}")
+    batch = logits.shape[0]
+    temperatures = [temperature] * batch if np.ndim(temperature) == 0 else list(np.asarray(temperature).ravel())
+    if np.ndim(temperature) > 1 or len(temperatures) != batch:
+        raise ValueError(
+            f"temperature must be a number or have shape (batch,) = ({batch},), got shape {np.shape(temperature)}"
+        )
+    probabilities = np.stack([softmax_with_temperature(row, t) for row, t in zip(logits, temperatures)])
+    # Inverse-CDF draw per row: one uniform number each, so the stream of draws is reproducible.
+    cumulative = np.cumsum(probabilities, axis=1)
+    u = rng.random(logits.shape[0])[:, None] * cumulative[:, -1:]
+    return np.minimum((cumulative < u).sum(axis=1), logits.shape[1] - 1).astype(np.int64)

@@ -1,0 +1,149 @@
+"""Tests of lstm_helpers.language_model: perplexity, bits, the unigram baseline, temperature sampling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_helpers.language_model import (
+    bits_per_token,
+    perplexity,
+    sample_next,
+    softmax_with_temperature,
+    unigram_nll,
+)
+
+# ---------------------------------------------------------------- perplexity and bits
+
+
+@pytest.mark.parametrize("vocab_size", [1, 2, 65, 10_000])
+def test_uniform_guess_has_perplexity_vocab_size_and_log2_bits(vocab_size):
+    nll = -np.log(1.0 / vocab_size)  # cross-entropy of the uniform distribution
+    assert perplexity(nll) == pytest.approx(vocab_size)
+    assert bits_per_token(nll) == pytest.approx(np.log2(vocab_size))
+
+
+def test_perplexity_and_bits_are_two_views_of_one_number():
+    for nll in (0.0, 0.5, 1.47, 4.75):
+        assert perplexity(nll) == pytest.approx(2.0 ** bits_per_token(nll))
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf"), "1.0", True, None])
+def test_scores_refuse_a_bad_nll(bad):
+    for score in (perplexity, bits_per_token):
+        with pytest.raises(ValueError, match="nll must be"):
+            score(bad)
+
+
+# ---------------------------------------------------------------- unigram baseline
+
+
+def test_unigram_nll_is_the_cross_entropy_of_smoothed_frequencies():
+    train = np.array([0, 0, 0, 1, 2, 2])
+    evaluation = np.array([0, 2, 3])
+    counts = np.array([3, 1, 2, 0]) + 0.5
+    p = counts / counts.sum()
+    expected = -np.mean(np.log(p[evaluation]))
+    assert unigram_nll(train, evaluation, vocab_size=4, smoothing=0.5) == pytest.approx(expected)
+
+
+def test_unigram_of_a_uniform_text_has_perplexity_near_vocab_size():
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 50, size=200_000)
+    assert perplexity(unigram_nll(ids[:100_000], ids[100_000:], vocab_size=50)) == pytest.approx(50, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"train_ids": np.array([0.5])}, "train_ids must hold integers"),
+        ({"eval_ids": np.array([], dtype=int)}, "eval_ids must have shape"),
+        ({"eval_ids": np.array([[0]])}, "eval_ids must have shape"),
+        ({"train_ids": np.array([0, 5])}, "train_ids must hold ids in 0 … 3"),
+        ({"eval_ids": np.array([-1])}, "eval_ids must hold ids"),
+        ({"vocab_size": 0}, "vocab_size must be an integer >= 1"),
+        ({"smoothing": 0.0}, "smoothing must be a positive number"),
+    ],
+)
+def test_unigram_nll_names_the_bad_argument(kwargs, message):
+    arguments = {"train_ids": np.array([0, 1]), "eval_ids": np.array([1]), "vocab_size": 4, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        unigram_nll(**arguments)
+
+
+# ---------------------------------------------------------------- temperature
+
+
+def test_temperature_one_is_the_plain_softmax_and_rows_sum_to_one():
+    logits = np.random.default_rng(1).normal(size=(3, 7)) * 5
+    p = softmax_with_temperature(logits, 1.0)
+    np.testing.assert_allclose(p, np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+
+
+def test_low_temperature_sharpens_and_high_temperature_flattens():
+    logits = np.array([2.0, 1.0, 0.5, -1.0])
+
+    def entropy(p):
+        return -np.sum(p * np.log(p))
+
+    entropies = [entropy(softmax_with_temperature(logits, t)) for t in (0.25, 0.5, 1.0, 2.0, 8.0)]
+    assert np.all(np.diff(entropies) > 0)
+    assert softmax_with_temperature(logits, 1e-3).argmax() == logits.argmax()
+    assert softmax_with_temperature(logits, 1e-3).max() == pytest.approx(1.0)
+    np.testing.assert_allclose(softmax_with_temperature(logits, 1e6), 0.25, atol=1e-5)
+
+
+def test_large_logits_do_not_overflow():
+    p = softmax_with_temperature(np.array([1000.0, 999.0]), 0.1)
+    assert np.isfinite(p).all() and p[0] > 0.9999
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("inf"), "1", True])
+def test_softmax_refuses_a_bad_temperature(bad):
+    with pytest.raises(ValueError, match="temperature must be a positive finite number"):
+        softmax_with_temperature(np.zeros(3), bad)
+
+
+def test_softmax_refuses_bad_logits():
+    with pytest.raises(ValueError, match="logits must have shape"):
+        softmax_with_temperature(np.float64(1.0), 1.0)
+    with pytest.raises(ValueError, match="logits must be finite"):
+        softmax_with_temperature(np.array([0.0, np.nan]), 1.0)
+
+
+# ---------------------------------------------------------------- sampling
+
+
+def test_sample_frequencies_match_the_tempered_distribution():
+    logits = np.log(np.array([[0.5, 0.3, 0.2]]))
+    rng = np.random.default_rng(2)
+    for temperature in (0.5, 1.0, 2.0):
+        draws = np.array([sample_next(logits, temperature, rng)[0] for _ in range(20_000)])
+        frequencies = np.bincount(draws, minlength=3) / draws.size
+        np.testing.assert_allclose(frequencies, softmax_with_temperature(logits[0], temperature), atol=0.015)
+
+
+def test_one_temperature_per_row_and_reproducible_draws():
+    logits = np.tile(np.array([[3.0, 0.0, 0.0, 0.0]]), (2, 1))
+    rng_a, rng_b = np.random.default_rng(3), np.random.default_rng(3)
+    a = [sample_next(logits, [0.05, 50.0], rng_a) for _ in range(400)]
+    b = [sample_next(logits, [0.05, 50.0], rng_b) for _ in range(400)]
+    np.testing.assert_array_equal(a, b)
+    a = np.array(a)
+    assert np.all(a[:, 0] == 0)  # nearly greedy row
+    assert len(set(a[:, 1])) == 4  # nearly uniform row visits every token
+
+
+@pytest.mark.parametrize(
+    "logits, temperature, rng, message",
+    [
+        (np.zeros(3), 1.0, np.random.default_rng(), "logits must have shape \\(batch, V\\)"),
+        (np.zeros((2, 3)), [1.0, 1.0, 1.0], np.random.default_rng(), "temperature must be a number or have shape"),
+        (np.zeros((2, 3)), [1.0, 0.0], np.random.default_rng(), "temperature must be a positive"),
+        (np.zeros((2, 3)), 1.0, 0, "rng must be a numpy.random.Generator"),
+    ],
+)
+def test_sample_next_names_the_bad_argument(logits, temperature, rng, message):
+    with pytest.raises(ValueError, match=message):
+        sample_next(logits, temperature, rng)
