@@ -8,6 +8,7 @@ Submodules, one idea each:
 - ``lstm_helpers.rnn`` / ``lstm_helpers.lstm`` / ``lstm_helpers.gru``: numpy layers matching Keras, forward
   and backward;
 - ``lstm_helpers.lstm_variants``: peephole and coupled-gate LSTMs in numpy;
+- ``lstm_helpers.language_model``: perplexity, bits per token, the unigram baseline, temperature sampling;
 - ``lstm_helpers.adding``: the adding problem (data, baseline, training);
 - ``lstm_helpers.gradcheck`` / ``lstm_helpers.clipping``: gradient checking; clipping by global norm;
 - ``lstm_helpers.repro``: ``setup(seed)``, the first call of every chapter, and ``full_size()``;
@@ -16,10 +17,12 @@ Submodules, one idea each:
 Importing the package does not import TensorFlow.
 """
 
-from lstm_helpers import adding, clipping, data, embeddings, gradcheck, gru, lstm, lstm_variants, plotting, rnn, sequences
+from lstm_helpers import (
+    adding, clipping, data, embeddings, gradcheck, gru, language_model, lstm, lstm_variants, plotting, rnn, sequences,
+)
 from lstm_helpers.repro import full_size, setup
 
 __all__ = [
-    "adding", "clipping", "data", "embeddings", "full_size", "gradcheck", "gru", "lstm", "lstm_variants",
+    "adding", "clipping", "data", "embeddings", "full_size", "gradcheck", "gru", "language_model", "lstm", "lstm_variants",
     "plotting", "rnn", "sequences", "setup",
 ]

@@ -211,3 +211,41 @@ def sample_next(logits: np.ndarray, temperature: float | np.ndarray, rng: np.ran
     cumulative = np.cumsum(probabilities, axis=1)
     u = rng.random(logits.shape[0])[:, None] * cumulative[:, -1:]
     return np.minimum((cumulative < u).sum(axis=1), logits.shape[1] - 1).astype(np.int64)
+
+
+def token_nll(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Negative log-likelihood ``−ln softmax(logits)[target]`` of every target token, in nats.
+
+    Parameters
+    ----------
+    logits : array_like of float, shape (..., V)
+        Unnormalised scores of the next token, e.g. a Keras language model's output.
+    targets : array_like of int, shape (...)
+        The tokens that actually came next.
+
+    Returns
+    -------
+    nll : ndarray of float64, shape (...)
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, ``logits`` is not finite, or a target is outside ``0 … V-1``.
+
+    Examples
+    --------
+    >>> token_nll(np.zeros((2, 4)), np.array([0, 3])).round(4).tolist()
+    [1.3863, 1.3863]
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    targets = check_integer_array("targets", targets)
+    if logits.ndim < 1 or logits.shape[:-1] != targets.shape:
+        raise ValueError(f"logits must have shape targets.shape + (V,) = {targets.shape} + (V,), got {logits.shape}")
+    if not np.isfinite(logits).all():
+        raise ValueError("logits must be finite, got nan/inf values")
+    vocab_size = logits.shape[-1]
+    if targets.size and (targets.min() < 0 or targets.max() >= vocab_size):
+        raise ValueError(f"targets must be ids in 0 … {vocab_size - 1}, got {targets.min()} … {targets.max()}")
+    top = logits.max(axis=-1, keepdims=True)
+    log_norm = top[..., 0] + np.log(np.exp(logits - top).sum(axis=-1))  # log-sum-exp without overflow
+    return log_norm - np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0]

@@ -10,6 +10,7 @@ from lstm_helpers.language_model import (
     perplexity,
     sample_next,
     softmax_with_temperature,
+    token_nll,
     unigram_nll,
 )
 
@@ -147,3 +148,35 @@ def test_one_temperature_per_row_and_reproducible_draws():
 def test_sample_next_names_the_bad_argument(logits, temperature, rng, message):
     with pytest.raises(ValueError, match=message):
         sample_next(logits, temperature, rng)
+
+
+# ---------------------------------------------------------------- token_nll
+
+
+def test_token_nll_matches_the_log_softmax_and_keras(keras):
+    rng = np.random.default_rng(4)
+    logits = rng.normal(size=(3, 5, 11)) * 4
+    targets = rng.integers(0, 11, size=(3, 5))
+    p = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+    expected = -np.log(np.take_along_axis(p, targets[..., None], axis=-1)[..., 0])
+    np.testing.assert_allclose(token_nll(logits, targets), expected, rtol=1e-12)
+    theirs = keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True)
+    np.testing.assert_allclose(token_nll(logits, targets), keras.ops.convert_to_numpy(theirs), rtol=1e-5)
+
+
+def test_token_nll_of_huge_logits_is_finite():
+    assert np.isfinite(token_nll(np.array([[1e4, -1e4]]), np.array([1]))).all()
+
+
+@pytest.mark.parametrize(
+    "logits, targets, message",
+    [
+        (np.zeros((2, 3)), np.array([0, 1, 2]), "logits must have shape"),
+        (np.zeros((2, 3)), np.array([0, 3]), "targets must be ids in 0 … 2"),
+        (np.zeros((2, 3)), np.array([0.0, 1.0]), "targets must hold integers"),
+        (np.full((1, 3), np.inf), np.array([0]), "logits must be finite"),
+    ],
+)
+def test_token_nll_names_the_bad_argument(logits, targets, message):
+    with pytest.raises(ValueError, match=message):
+        token_nll(logits, targets)
