@@ -11,14 +11,15 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 # pip prints a warning per package for missing local index folders on some machines; drop those lines.
 PIP_FILTER := grep -v "^WARNING: Location" || true
 
-.PHONY: help book test unit execute notebook bench clean distclean
+.PHONY: help book test unit execute notebook bench timings clean distclean
 
 help:
 	@echo "make book      build the HTML book into _build/html (stored outputs, warnings are errors)"
-	@echo "make test      unit tests + every notebook under nbval + the book build"
+	@echo "make test      the book build, unit tests, the browser test and every notebook under nbval"
 	@echo "make execute   re-run every chapter in place so its stored outputs are real"
 	@echo "make notebook  open JupyterLab on the chapters with the book's environment"
 	@echo "make bench     time the numpy and Keras LSTMs side by side (a measurement, not a test)"
+	@echo "make timings   run every chapter once and report its run time (the landing page's figures)"
 	@echo "make clean     remove _build and caches (make distclean also removes .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -35,17 +36,17 @@ book: $(STAMP)
 	@test -f _build/html/index.html
 	@echo "Book built: open _build/html/index.html"
 
-# One pytest run: unit tests and one nbval item per notebook cell, notebooks spread over 2 workers
-# (--dist loadfile keeps each notebook's cells on one kernel). pytest exits 5 when nothing is
-# collected, which fails this target like any other failure.
-test: $(STAMP)
+# The book is built first (warnings are errors), so that tests/test_browser.py checks this build in
+# headless Chromium. Then one pytest run: unit tests, the browser test and one nbval item per
+# notebook cell, notebooks spread over 2 workers (--dist loadfile keeps each notebook's cells on
+# one kernel). pytest exits 5 when nothing is collected, which fails this target like any other failure.
+test: book
 	$(BIN)/python -m pytest -v -n 2 --dist loadfile \
 	    --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    tests $(NOTEBOOKS)
-	$(MAKE) book
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/test_browser.py
 
 execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
@@ -57,6 +58,9 @@ notebook: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lstm.py
+
+timings: $(STAMP)
+	$(BIN)/python benchmarks/chapter_times.py
 
 clean:
 	rm -rf _build .pytest_cache *.egg-info

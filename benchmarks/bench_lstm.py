@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 
 import numpy as np
 
 import lstm_helpers
+from machine import cpu_name  # benchmarks/machine.py, next to this script
 
 lstm_helpers.setup(seed=0, style=False)
 
@@ -98,18 +98,6 @@ def make_keras(weights):
         return [g.numpy() for g in grads]
 
     return run
-
-
-def cpu_name() -> str:
-    """The CPU model from /proc/cpuinfo where there is one, else what platform reports."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def median_seconds(fn, repeats):

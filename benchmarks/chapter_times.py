@@ -1,0 +1,46 @@
+"""Run every chapter top to bottom, one after the other, and report how long each takes.
+
+This is what the landing page's "time to run" column quotes: each notebook in a fresh kernel, at the
+default (CI) size, on the machine at hand. Run with `make timings`; outputs are not written back
+(`make execute` does that). A measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from machine import cpu_name  # benchmarks/machine.py, next to this script
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    chapters = sorted((REPO / "chapters").glob("*.ipynb"))
+    if not chapters:
+        print("no notebooks in chapters/", file=sys.stderr)
+        return 1
+    print(f"{cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print("| chapter | seconds |\n| --- | ---: |")
+    total = 0.0
+    for path in chapters:
+        notebook = nbformat.read(path, as_version=4)
+        resources = {"metadata": {"path": str(path.parent)}}
+        client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources=resources)
+        start = time.perf_counter()
+        client.execute()
+        seconds = time.perf_counter() - start
+        total += seconds
+        print(f"| {path.stem} | {seconds:.0f} |", flush=True)
+    print(f"| all | {total:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
