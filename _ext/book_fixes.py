@@ -1,9 +1,11 @@
-"""Sphinx fixes for the pinned Jupyter Book stack, each found by the browser test.
+"""Sphinx fix for the pinned Jupyter Book stack, found by the browser test.
 
-- sphinx-thebe 0.3.1 registers its configuration script on every ``env-before-read-docs`` event,
-  which Jupyter Book emits more than once per build. The page then declares ``const THEBE_JS_URL``
-  twice, and every page logs "Identifier 'THEBE_JS_URL' has already been declared". Repeated
-  script entries are dropped here, keeping the first of each.
+sphinx-thebe 0.3.1 and sphinx-togglebutton add inline scripts (``app.add_js_file(None, body=...)``)
+after the HTML builder exists. Sphinx 7.4 then holds each of them twice: once as added to the
+builder (filename ``None``) and once from its registry (filename ``""``), and its own duplicate
+check treats ``None`` and ``""`` as different files. The page then declares ``const THEBE_JS_URL``
+twice, and every page logs "Identifier 'THEBE_JS_URL' has already been declared". This hook
+repeats Sphinx's duplicate check with the two spellings of "inline" made equal, keeping the first.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from machine import cpu_name  # benchmarks/machine.py, next to this script
 
@@ -34,7 +35,11 @@ def main() -> int:
         resources = {"metadata": {"path": str(path.parent)}}
         client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources=resources)
         start = time.perf_counter()
-        client.execute()
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            print(f"{path.name} failed, so its time means nothing; the error:\n{error}", file=sys.stderr)
+            return 1
         seconds = time.perf_counter() - start
         total += seconds
         print(f"| {path.stem} | {seconds:.0f} |", flush=True)

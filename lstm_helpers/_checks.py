@@ -26,3 +26,14 @@ def check_integer_array(name: str, values: object) -> np.ndarray:
     if array.dtype == bool or not np.issubdtype(array.dtype, np.integer):
         raise ValueError(f"{name} must hold integers, got dtype {array.dtype}")
     return array
+
+
+def check_finite_floats(name: str, values: object) -> np.ndarray:
+    """Return ``values`` as a float64 ndarray, refusing strings, booleans, objects and nan/inf."""
+    array = np.asarray(values)
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise ValueError(f"{name} must hold numbers, got dtype {array.dtype}")
+    array = array.astype(np.float64)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite, got {int((~np.isfinite(array)).sum())} nan/inf values")
+    return array

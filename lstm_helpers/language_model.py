@@ -19,7 +19,7 @@ import numbers
 
 import numpy as np
 
-from lstm_helpers._checks import check_int, check_integer_array
+from lstm_helpers._checks import check_finite_floats, check_int, check_integer_array
 
 
 def _check_nll(nll: object) -> float:
@@ -145,7 +145,8 @@ def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarr
     Raises
     ------
     ValueError
-        If ``temperature`` is not a positive finite number, or ``logits`` is not finite or is 0-D.
+        If ``temperature`` is not a positive finite number, or ``logits`` is 0-D, not numeric or not
+        finite.
 
     Examples
     --------
@@ -159,11 +160,9 @@ def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarr
         or temperature <= 0
     ):
         raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
-    logits = np.asarray(logits, dtype=np.float64)
+    logits = check_finite_floats("logits", logits)
     if logits.ndim == 0 or logits.shape[-1] == 0:
         raise ValueError(f"logits must have shape (..., V) with V >= 1, got {logits.shape}")
-    if not np.isfinite(logits).all():
-        raise ValueError("logits must be finite, got nan/inf values")
     scaled = logits / float(temperature)
     scaled -= scaled.max(axis=-1, keepdims=True)  # exp never overflows
     weights = np.exp(scaled)
@@ -197,7 +196,7 @@ def sample_next(logits: np.ndarray, temperature: float | np.ndarray, rng: np.ran
     """
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
-    logits = np.asarray(logits, dtype=np.float64)
+    logits = check_finite_floats("logits", logits)
     if logits.ndim != 2:
         raise ValueError(f"logits must have shape (batch, V), got {logits.shape}")
     batch = logits.shape[0]
@@ -237,12 +236,10 @@ def token_nll(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
     >>> token_nll(np.zeros((2, 4)), np.array([0, 3])).round(4).tolist()
     [1.3863, 1.3863]
     """
-    logits = np.asarray(logits, dtype=np.float64)
+    logits = check_finite_floats("logits", logits)
     targets = check_integer_array("targets", targets)
     if logits.ndim < 1 or logits.shape[:-1] != targets.shape:
         raise ValueError(f"logits must have shape targets.shape + (V,) = {targets.shape} + (V,), got {logits.shape}")
-    if not np.isfinite(logits).all():
-        raise ValueError("logits must be finite, got nan/inf values")
     vocab_size = logits.shape[-1]
     if targets.size and (targets.min() < 0 or targets.max() >= vocab_size):
         raise ValueError(f"targets must be ids in 0 … {vocab_size - 1}, got {targets.min()} … {targets.max()}")

@@ -38,6 +38,14 @@ INSTALL_HINT = (
 RAW_TEX_MARKERS = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\end{")
 
 
+def chromium_hint() -> str:
+    """Why no Chromium was found, and how to get one (the browser test's skip message)."""
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return f"{INSTALL_HINT} (CHROMIUM_PATH is set to {explicit!r}, which is not a file)"
+    return INSTALL_HINT
+
+
 def find_chromium() -> str | None:
     """Path of a Chromium executable: ``$CHROMIUM_PATH`` if set, else the first on ``$PATH``."""
     explicit = os.environ.get("CHROMIUM_PATH")

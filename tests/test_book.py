@@ -16,6 +16,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((REPO / "chapters").glob("*.ipynb"))
 TOC = (REPO / "_toc.yml").read_text(encoding="utf-8")
+REPOSITORY_URL = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
 
 
 def code_cells(path: Path) -> list[dict]:
@@ -56,8 +57,7 @@ def colab_cell_source() -> str:
 
 
 def test_colab_cell_uses_the_repository_of_config():
-    url = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
-    assert f'REPOSITORY = "{url}"' in colab_cell_source()
+    assert f'REPOSITORY = "{REPOSITORY_URL}"' in colab_cell_source()
 
 
 def test_colab_cell_does_nothing_outside_colab(monkeypatch):
@@ -80,8 +80,7 @@ def test_colab_cell_clones_installs_and_enters_the_chapters(monkeypatch):
     monkeypatch.setattr(os, "chdir", moves.append)
     monkeypatch.setattr(sys, "path", list(sys.path))
     exec(colab_cell_source(), {})
-    url = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
-    assert commands[0] == ["git", "clone", "--depth", "1", url, "/content/lstm-executable"]
+    assert commands[0] == ["git", "clone", "--depth", "1", REPOSITORY_URL, "/content/lstm-executable"]
     assert commands[1][1:] == ["-m", "pip", "install", "--quiet", "--no-deps", "-e", "/content/lstm-executable"]
     assert sys.path[0] == "/content/lstm-executable" and moves == ["/content/lstm-executable/chapters"]
 

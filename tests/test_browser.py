@@ -40,7 +40,7 @@ PAGES = toc_pages()
 def browser():
     chromium = bookcheck.find_chromium()
     if chromium is None:
-        pytest.skip(bookcheck.INSTALL_HINT)
+        pytest.skip(bookcheck.chromium_hint())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -161,7 +161,8 @@ def test_a_page_missing_from_the_sidebar_is_reported(context, bad_site):
 def test_missing_chromium_gives_an_install_hint(monkeypatch, tmp_path):
     monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-such-browser"))
     assert bookcheck.find_chromium() is None
-    assert "apt-get install chromium" in bookcheck.INSTALL_HINT
+    hint = bookcheck.chromium_hint()
+    assert "apt-get install chromium" in hint and "no-such-browser" in hint and "not a file" in hint
 
 
 def test_serving_a_missing_folder_fails_clearly(tmp_path):

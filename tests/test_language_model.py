@@ -109,8 +109,11 @@ def test_softmax_refuses_a_bad_temperature(bad):
 def test_softmax_refuses_bad_logits():
     with pytest.raises(ValueError, match="logits must have shape"):
         softmax_with_temperature(np.float64(1.0), 1.0)
-    with pytest.raises(ValueError, match="logits must be finite"):
+    with pytest.raises(ValueError, match="logits must be finite, got 1 nan/inf"):
         softmax_with_temperature(np.array([0.0, np.nan]), 1.0)
+    for not_numbers in (["a", "b"], np.array([True, False]), [None, 1.0]):
+        with pytest.raises(ValueError, match="logits must hold numbers"):
+            softmax_with_temperature(not_numbers, 1.0)
 
 
 # ---------------------------------------------------------------- sampling
@@ -143,6 +146,7 @@ def test_one_temperature_per_row_and_reproducible_draws():
         (np.zeros((2, 3)), [1.0, 1.0, 1.0], np.random.default_rng(), "temperature must be a number or have shape"),
         (np.zeros((2, 3)), [1.0, 0.0], np.random.default_rng(), "temperature must be a positive"),
         (np.zeros((2, 3)), 1.0, 0, "rng must be a numpy.random.Generator"),
+        (np.array([["a", "b"]]), 1.0, np.random.default_rng(), "logits must hold numbers"),
     ],
 )
 def test_sample_next_names_the_bad_argument(logits, temperature, rng, message):
@@ -175,6 +179,7 @@ def test_token_nll_of_huge_logits_is_finite():
         (np.zeros((2, 3)), np.array([0, 3]), "targets must be ids in 0 … 2"),
         (np.zeros((2, 3)), np.array([0.0, 1.0]), "targets must hold integers"),
         (np.full((1, 3), np.inf), np.array([0]), "logits must be finite"),
+        (np.array([["x", "y"]]), np.array([0]), "logits must hold numbers"),
     ],
 )
 def test_token_nll_names_the_bad_argument(logits, targets, message):
