@@ -1,4 +1,9 @@
-"""The adding problem (Hochreiter & Schmidhuber 1997): a test of memory over a chosen distance.
+"""The adding problem: a test of memory over a chosen distance.
+
+This is the simplified form later papers use, not experiment 4 of Hochreiter & Schmidhuber (1997)
+as set there: the 1997 task draws values from [−1, 1], marks one of the first ten steps and one
+of the first T/2 − 1, marks the first and last step −1, varies the length between T and 1.1 T,
+and asks for 0.5 + (X₁ + X₂)/4.
 
 Each sample is a sequence of ``steps`` pairs ``(value_t, marker_t)``: values uniform in [0, 1), and
 markers 0 except at two positions, one in each half of the sequence. The target is the sum of the
@@ -6,7 +11,7 @@ two marked values,
 
     y = Σ_t value_t · marker_t ,
 
-so the model must find and keep the first marked value for up to ``steps`` steps. Always answering
+so the model must find and keep the first marked value for up to T − 1 steps (T = ``steps``). Always answering
 the mean, 1, scores a mean squared error of Var(U₁ + U₂) = 2 · 1/12 = 1/6 ≈ 0.167: a model has
 learned something only if it goes clearly below that.
 """

@@ -5,7 +5,7 @@
   ``most_similar`` ranks all ``N`` words by cosine with a query, ``analogy(a, b, c)`` ranks them
   against ``E[b] - E[a] + E[c]`` (king − man + woman).
 - ``load_glove``: the GloVe text format, one ``word v_1 … v_d`` line per word.
-- ``embedding_matrix``: the ``(N_vocab, d)`` matrix that initialises ``keras.layers.Embedding``
+- ``embedding_matrix``: the ``(V, d)`` matrix that initialises ``keras.layers.Embedding``
   for a task vocabulary, with rows copied from GloVe where the word is known.
 """
 
@@ -187,7 +187,9 @@ class WordVectors:
     def analogy(self, a: str, b: str, c: str, k: int = 5) -> list[tuple[str, float]]:
         """Words closest to ``E[b] - E[a] + E[c]`` ("a is to b as c is to ?"), excluding a, b, c.
 
-        ``analogy("man", "king", "woman")`` asks: man is to king as woman is to what?
+        ``analogy("man", "king", "woman")`` asks: man is to king as woman is to what? The exclusion
+        matters: in the bundled 50-d GloVe the word nearest to king − man + woman is king itself,
+        and queen, the second nearest, comes first only because a, b, c are left out.
         """
         target = self.vector(b).astype(np.float64) - self.vector(a) + self.vector(c)
         return self.most_similar(target, k=k, exclude=(a, b, c))
@@ -308,7 +310,7 @@ def embedding_matrix(
     rng: np.random.Generator,
     padding: str | None = "<pad>",
 ) -> tuple[np.ndarray, CoverageReport]:
-    """Build the ``(N_vocab, d)`` initial weights of an Embedding layer from pretrained vectors.
+    """Build the ``(V, d)`` initial weights of an Embedding layer from pretrained vectors.
 
     Row ``i`` is the pretrained vector of ``tokens[i]`` when there is one. Rows of words without one
     are drawn from a normal distribution with the mean and standard deviation of the pretrained
@@ -318,7 +320,7 @@ def embedding_matrix(
 
     Parameters
     ----------
-    tokens : sequence of str, length N_vocab
+    tokens : sequence of str, length V
         The task vocabulary in id order, e.g. ``Vocabulary.tokens``.
     pretrained : WordVectors
         E.g. from :func:`load_glove`.
@@ -329,7 +331,7 @@ def embedding_matrix(
 
     Returns
     -------
-    matrix : ndarray of float32, shape (N_vocab, d)
+    matrix : ndarray of float32, shape (V, d)
     report : CoverageReport
 
     Raises

@@ -1,19 +1,27 @@
 """The gated recurrent unit (GRU, Cho et al. 2014) in numpy, both of Keras's formulations.
 
-Gate order in the weights is Keras's: update gate z, reset gate r, candidate h̃. With ``x_t`` (batch,
-features) and ``h_t`` (batch, units), and ``[·]_z`` the z-block of columns:
+Symbols as in notation.md (B samples, n features, H units). Gate order in the weights is Keras's:
+update gate z, reset gate r, candidate h̃, so ``W_x = [W_xz, W_xr, W_xh]`` (n, 3H) and
+``W_h = [W_hz, W_hr, W_hh]`` (H, 3H). With ``x_t`` (B, n) and ``h_t`` (B, H):
 
-    z_t = σ(x_t W_x[z] + h_{t-1} W_h[z] + b[z])              update gate
-    r_t = σ(x_t W_x[r] + h_{t-1} W_h[r] + b[r])              reset gate
-    h_t = z_t ⊙ h_{t-1} + (1 − z_t) ⊙ h̃_t                    (z = 1 keeps the old state)
+    z_t = σ(x_t W_xz + h_{t-1} W_hz + b_z)           update gate
+    r_t = σ(x_t W_xr + h_{t-1} W_hr + b_r)           reset gate
+    h_t = z_t ⊙ h_{t-1} + (1 − z_t) ⊙ h̃_t              (z_t = 1 keeps the old state; colah's blog swaps z and 1 − z)
 
-and the candidate in one of two forms:
+and the candidate in one of two forms, chosen by ``reset_after``:
 
-- ``reset_after=False``, the original formulation: the reset gate acts *before* the recurrent product,
-  ``h̃_t = tanh(x_t W_x[h] + (r_t ⊙ h_{t-1}) W_h[h] + b[h])``, with one bias vector ``b`` (3·units,);
-- ``reset_after=True``, Keras's default (and cuDNN's): it acts *after* it,
-  ``h̃_t = tanh(x_t W_x[h] + b_x[h] + r_t ⊙ (h_{t-1} W_h[h] + b_h[h]))``, with an input bias ``b_x``
-  and a recurrent bias ``b_h``, stored as ``b`` of shape (2, 3·units).
+- ``reset_after=True``, Keras's default (and the form of cuDNN and PyTorch): r_t scales the
+  recurrent product, ``h̃_t = tanh(x_t W_xh + b_xh + r_t ⊙ (h_{t-1} W_hh + b_hh))``. Two bias
+  vectors, input-side ``b_x = [b_xz, b_xr, b_xh]`` and recurrent-side ``b_h = [b_hz, b_hr, b_hh]``,
+  stored as ``b`` of shape (2, 3H); the gates use only the sums ``b_z = b_xz + b_hz`` and
+  ``b_r = b_xr + b_hr``, while ``b_hh`` is scaled by r_t. Keras's documentation calls this form
+  "based on original 1406.1078v1", the first arXiv version of Cho et al.
+- ``reset_after=False``: r_t scales h_{t-1} before the product,
+  ``h̃_t = tanh(x_t W_xh + (r_t ⊙ h_{t-1}) W_hh + b_h̃)``, with one bias ``b = [b_z, b_r, b_h̃]``
+  (3H,). Keras calls this form "based on 1406.1078v3", the revised version. It is the form d2l and
+  colah's blog print as Cho et al.'s GRU, so texts that call it "the original GRU" mean the
+  opposite form to Keras's "original". (Keras 3's docstring also still calls this form "the
+  default"; the default is ``reset_after=True``.)
 
 There is no separate cell state: the hidden state is the memory.
 """
@@ -48,7 +56,7 @@ class GRUWeights(StackedWeights):
     ----------
     W_x : ndarray, shape (features, 3·units)
     W_h : ndarray, shape (units, 3·units)
-    b : ndarray, shape (3·units,) if not ``reset_after``, else (2, 3·units): input bias, recurrent bias
+    b : ndarray, shape (3·units,) if not ``reset_after``, else (2, 3·units): rows ``b_x``, ``b_h``
     reset_after : bool
         Which candidate formula (see module docstring).
     """
@@ -79,7 +87,7 @@ class GRUWeights(StackedWeights):
 
 @dataclass(frozen=True)
 class GRUTrace:
-    """Hidden states and gates of a GRU over a batch; each array (batch, steps, units)."""
+    """Hidden states ``h_t``, gates ``z_t``, ``r_t`` and candidates ``h̃_t`` of a GRU; each (B, T, H)."""
 
     h: np.ndarray
     z: np.ndarray
@@ -89,7 +97,7 @@ class GRUTrace:
 
 @dataclass(frozen=True)
 class GRUGradients:
-    """Gradients: ``dW_x``, ``dW_h``, ``db`` (shapes of the weights), ``dx`` (batch, steps, features), ``dh0``."""
+    """Gradients ``δW_x``, ``δW_h``, ``δb`` (shapes of the weights), ``∂L/∂x_t`` (``dx``, (B, T, n)), ``δh_0``."""
 
     dW_x: np.ndarray
     dW_h: np.ndarray
@@ -112,7 +120,7 @@ def init_gru(features: int, units: int, rng: np.random.Generator, reset_after: b
 
 
 def _biases(weights: GRUWeights, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """Input-side and recurrent-side bias vectors, each (3·units,); the recurrent one is 0 without reset_after."""
+    """``b_x`` and ``b_h``, each (3H,); without reset_after, ``b_x = b`` and ``b_h = 0``."""
     if weights.reset_after:
         return weights.b[0].astype(dtype), weights.b[1].astype(dtype)
     return weights.b.astype(dtype), np.zeros(3 * weights.units, dtype=dtype)
@@ -141,7 +149,7 @@ def gru_forward(x: np.ndarray, weights: GRUWeights, h0: np.ndarray | None = None
     """
     check_weights_type(weights, GRUWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
+    batch, steps, _ = x.shape  # B, T, n
     H = weights.units
     dtype = np.result_type(x, weights.W_x)
     h_prev = check_state("h0", h0, batch, H, dtype)
@@ -149,18 +157,19 @@ def gru_forward(x: np.ndarray, weights: GRUWeights, h0: np.ndarray | None = None
     b_x, b_h = _biases(weights, dtype)
     trace = {name: np.empty((batch, steps, H), dtype=dtype) for name in ("h", "z", "r", "h_tilde")}
     for t in range(steps):
-        xa = x[:, t] @ W_x + b_x  # (batch, 3H): input side of all three blocks
+        a_x = x[:, t] @ W_x + b_x  # (B, 3H): input side of the pre-activations of z, r, h~
         if weights.reset_after:
-            ha = h_prev @ W_h + b_h  # (batch, 3H): recurrent side, all three blocks at once
-            z, r = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H : 2 * H] + ha[:, H : 2 * H])
-            h_tilde = np.tanh(xa[:, 2 * H :] + r * ha[:, 2 * H :])
+            a_h = h_prev @ W_h + b_h  # (B, 3H): recurrent side, all three blocks at once
+            z, r = sigmoid(a_x[:, :H] + a_h[:, :H]), sigmoid(a_x[:, H : 2 * H] + a_h[:, H : 2 * H])
+            h_tilde = np.tanh(a_x[:, 2 * H :] + r * a_h[:, 2 * H :])
         else:
-            ha = h_prev @ W_h[:, : 2 * H]  # gates first: the candidate needs r
-            z, r = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H : 2 * H] + ha[:, H:])
-            h_tilde = np.tanh(xa[:, 2 * H :] + (r * h_prev) @ W_h[:, 2 * H :])
-        h_prev = z * h_prev + (1.0 - z) * h_tilde
-        for name, value in (("h", h_prev), ("z", z), ("r", r), ("h_tilde", h_tilde)):
+            a_h = h_prev @ W_h[:, : 2 * H]  # (B, 2H): gates first, the candidate needs r
+            z, r = sigmoid(a_x[:, :H] + a_h[:, :H]), sigmoid(a_x[:, H : 2 * H] + a_h[:, H:])
+            h_tilde = np.tanh(a_x[:, 2 * H :] + (r * h_prev) @ W_h[:, 2 * H :])
+        h_t = z * h_prev + (1.0 - z) * h_tilde
+        for name, value in (("h", h_t), ("z", z), ("r", r), ("h_tilde", h_tilde)):
             trace[name][:, t] = value
+        h_prev = h_t  # the state step t + 1 reads
     return GRUTrace(**trace)
 
 
@@ -168,11 +177,22 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
                  h0: np.ndarray | None = None) -> GRUGradients:
     """Backpropagation through time for :func:`gru_forward`.
 
-    Per step, with ``δh_t`` the total gradient reaching ``h_t``:
-    ``δz = δh_t ⊙ (h_{t-1} − h̃_t)``, ``δh̃ = δh_t ⊙ (1 − z_t)``, ``δh_{t-1} ∋ δh_t ⊙ z_t`` (the direct
-    path), ``δa_h̃ = δh̃ ⊙ (1 − h̃²)``; the reset gate's error comes through the product it scales,
-    ``(h_{t-1} W_h[h] + b_h[h])`` with ``reset_after``, ``h_{t-1}`` (after the product by ``W_h[h]``)
-    without.
+    With ``δh_t = ∂L/∂h_t`` the total gradient (the loss at t, ``dh``, plus what step t+1 passes
+    back; ``δh_{T+1} = 0``), from ``t = T`` down to 1:
+
+        δa^z_t = δh_t ⊙ (h_{t-1} − h̃_t) ⊙ z_t(1 − z_t)
+        δa^h̃_t = δh_t ⊙ (1 − z_t) ⊙ (1 − h̃_t²)
+        δr_t   = δa^h̃_t ⊙ (h_{t-1} W_hh + b_hh)          reset_after=True: r scales the product
+        δr_t   = (δa^h̃_t W_hhᵀ) ⊙ h_{t-1}                 reset_after=False: r scales h_{t-1}
+        δa^r_t = δr_t ⊙ r_t(1 − r_t)
+
+    and the part of ``δh_{t-1}`` that comes from step t is ``δh_t ⊙ z_t`` (the direct path)
+    ``+ δa^z_t W_hzᵀ + δa^r_t W_hrᵀ``, plus ``(r_t ⊙ δa^h̃_t) W_hhᵀ`` (reset_after=True) or
+    ``(δa^h̃_t W_hhᵀ) ⊙ r_t`` (reset_after=False). With ``δa_t = [δa^z_t, δa^r_t, δa^h̃_t]``,
+    ``δW_x = Σ_t x_tᵀ δa_t``. With reset_after, ``δb_x`` sums ``δa_t`` over t and the batch, and
+    ``δW_h = Σ_t h_{t-1}ᵀ δa'_t`` and ``δb_h`` (its sum) use ``δa'_t = [δa^z_t, δa^r_t, r_t ⊙ δa^h̃_t]``;
+    without, ``δb`` sums ``δa_t``, ``δW_hz``, ``δW_hr`` are ``Σ_t h_{t-1}ᵀ δa^z_t``, ``Σ_t h_{t-1}ᵀ δa^r_t``,
+    and ``δW_hh = Σ_t (r_t ⊙ h_{t-1})ᵀ δa^h̃_t``. ``δh_0`` is what step 1 passes back.
 
     Parameters
     ----------
@@ -181,7 +201,7 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
     trace : GRUTrace
         :func:`gru_forward`'s result for ``x`` and ``h0``.
     dh : ndarray, shape (batch, steps, units)
-        Upstream gradient ∂L/∂h_t for every step.
+        The loss's own gradient ∂L/∂h_t at every step, not counting later steps.
     h0 : ndarray, shape (batch, units), optional
 
     Returns
@@ -190,7 +210,7 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
     """
     check_weights_type(weights, GRUWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
+    batch, steps, _ = x.shape  # B, T, n
     H = weights.units
     check_step_arrays((batch, steps, H), **{"trace.h": trace.h, "dh": dh})
     dtype = np.result_type(x, weights.W_x, trace.h, dh)
@@ -200,35 +220,35 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
     dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
     db_x, db_h = np.zeros(3 * H, dtype=dtype), np.zeros(3 * H, dtype=dtype)
     dx = np.zeros(x.shape, dtype=dtype)
-    dh_next = np.zeros((batch, H), dtype=dtype)
+    dh_next = np.zeros((batch, H), dtype=dtype)  # δh_{T+1} = 0
     for t in reversed(range(steps)):
         h_prev = trace.h[:, t - 1] if t > 0 else h_start
         z, r, h_tilde = trace.z[:, t], trace.r[:, t], trace.h_tilde[:, t]
-        dh_t = dh[:, t] + dh_next
+        dh_t = dh[:, t] + dh_next  # δh_t, total
         da_z = dh_t * (h_prev - h_tilde) * z * (1 - z)
-        da_h = dh_t * (1 - z) * (1 - h_tilde**2)  # pre-activation of the candidate
-        dh_prev = dh_t * z  # the direct path through h_t = z ⊙ h_{t-1} + …
+        da_h_tilde = dh_t * (1 - z) * (1 - h_tilde**2)  # δa^h̃_t, pre-activation of the candidate
+        dh_from_t = dh_t * z  # the direct path through h_t = z ⊙ h_{t-1} + …
         if weights.reset_after:
-            recurrent_h = h_prev @ W_h[:, 2 * H :] + b_h[2 * H :]
-            da_r = da_h * recurrent_h * r * (1 - r)
-            d_input = np.concatenate([da_z, da_r, da_h], axis=1)  # (batch, 3H), input side
-            d_recurrent = np.concatenate([da_z, da_r, da_h * r], axis=1)  # recurrent side
-            dW_h += h_prev.T @ d_recurrent
-            db_h += d_recurrent.sum(axis=0)
-            dh_prev += d_recurrent @ W_h.T
+            recurrent_h_tilde = h_prev @ W_h[:, 2 * H :] + b_h[2 * H :]  # h_{t-1} W_hh + b_hh
+            da_r = da_h_tilde * recurrent_h_tilde * r * (1 - r)
+            da_x = np.concatenate([da_z, da_r, da_h_tilde], axis=1)  # (B, 3H), input side
+            da_h = np.concatenate([da_z, da_r, da_h_tilde * r], axis=1)  # (B, 3H), recurrent side
+            dW_h += h_prev.T @ da_h
+            db_h += da_h.sum(axis=0)
+            dh_from_t += da_h @ W_h.T
         else:
-            d_rh = da_h @ W_h[:, 2 * H :].T  # gradient of r ⊙ h_{t-1}
+            d_rh = da_h_tilde @ W_h[:, 2 * H :].T  # gradient of r ⊙ h_{t-1}
             da_r = d_rh * h_prev * r * (1 - r)
-            dh_prev += d_rh * r
-            d_input = np.concatenate([da_z, da_r, da_h], axis=1)
-            d_gates = d_input[:, : 2 * H]
-            dW_h[:, : 2 * H] += h_prev.T @ d_gates
-            dW_h[:, 2 * H :] += (r * h_prev).T @ da_h
-            dh_prev += d_gates @ W_h[:, : 2 * H].T
-        dW_x += x[:, t].T @ d_input
-        db_x += d_input.sum(axis=0)
-        dx[:, t] = d_input @ W_x.T
-        dh_next = dh_prev
+            dh_from_t += d_rh * r
+            da_x = np.concatenate([da_z, da_r, da_h_tilde], axis=1)  # (B, 3H)
+            da_gates = da_x[:, : 2 * H]  # (B, 2H): δa^z_t, δa^r_t
+            dW_h[:, : 2 * H] += h_prev.T @ da_gates
+            dW_h[:, 2 * H :] += (r * h_prev).T @ da_h_tilde
+            dh_from_t += da_gates @ W_h[:, : 2 * H].T
+        dW_x += x[:, t].T @ da_x
+        db_x += da_x.sum(axis=0)
+        dx[:, t] = da_x @ W_x.T
+        dh_next = dh_from_t  # the part of δh_{t-1} from step t
     db = np.stack([db_x, db_h]) if weights.reset_after else db_x
     return GRUGradients(dW_x=dW_x, dW_h=dW_h, db=db, dx=dx, dh0=dh_next)
 

@@ -24,7 +24,7 @@ class VariantLSTMCell(keras.layers.Layer):
     ----------
     units : int
     peephole : bool
-        Gates also see the cell state through diagonal weights.
+        Gates also see the cell state through diagonal weights ``p_i``, ``p_f``, ``p_o``.
     coupled : bool
         ``i_t = 1 − f_t``; the kernel has three blocks (f, c̃, o).
     """
@@ -52,21 +52,21 @@ class VariantLSTMCell(keras.layers.Layer):
         )
 
     def call(self, inputs, states):
-        h, c = states[0], states[1]
-        z = ops.matmul(inputs, self.kernel) + ops.matmul(h, self.recurrent_kernel) + self.bias
-        block = dict(zip(self.gates, ops.split(z, len(self.gates), axis=-1)))
+        h_prev, c_prev = states[0], states[1]
+        a = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel) + self.bias  # (B, G·H)
+        a_gate = dict(zip(self.gates, ops.split(a, len(self.gates), axis=-1)))  # a^f, a^c̃, a^o (, a^i)
 
         def peep(gate):
             if self.peephole_kernel is None or gate not in self.sigmoid_gates:
                 return 0.0
             return self.peephole_kernel[self.sigmoid_gates.index(gate)]
 
-        f = ops.sigmoid(block["f"] + peep("f") * c)
-        i = 1.0 - f if self.coupled else ops.sigmoid(block["i"] + peep("i") * c)
-        c_new = f * c + i * ops.tanh(block["c_tilde"])
-        o = ops.sigmoid(block["o"] + peep("o") * c_new)
-        h_new = o * ops.tanh(c_new)
-        return h_new, [h_new, c_new]
+        f = ops.sigmoid(a_gate["f"] + peep("f") * c_prev)
+        i = 1.0 - f if self.coupled else ops.sigmoid(a_gate["i"] + peep("i") * c_prev)
+        c_t = f * c_prev + i * ops.tanh(a_gate["c_tilde"])
+        o = ops.sigmoid(a_gate["o"] + peep("o") * c_t)
+        h_t = o * ops.tanh(c_t)
+        return h_t, [h_t, c_t]
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "peephole": self.peephole, "coupled": self.coupled}

@@ -1,18 +1,19 @@
 """The LSTM layer in numpy, batched over samples, matching ``keras.layers.LSTM``.
 
-With ``x_t`` (batch, features), hidden state ``h_t`` and cell state ``c_t`` (batch, units), one step is
+Symbols as in notation.md: B samples per batch, T steps, n features, H units. With ``x_t`` (B, n),
+hidden state ``h_t`` and cell state ``c_t`` (B, H), one step is
 
-    z_t       = [h_{t-1}, x_t] W + b                 one product for all four gates, (batch, 4·units)
-    i_t       = σ(z_t[:, 0H:1H])                     input gate
-    f_t       = σ(z_t[:, 1H:2H])                     forget gate
-    c̃_t       = tanh(z_t[:, 2H:3H])                  candidate cell state
-    o_t       = σ(z_t[:, 3H:4H])                     output gate
-    c_t       = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t            cell state
-    h_t       = o_t ⊙ tanh(c_t)                      hidden state (the layer's output)
+    a_t = x_t W_x + h_{t-1} W_h + b = [h_{t-1}, x_t] W + b    pre-activations of the four gates, (B, 4H)
+    i_t = σ(a^i_t)          input gate,  a^i_t = a_t[:, 0H:1H] = x_t W_xi + h_{t-1} W_hi + b_i
+    f_t = σ(a^f_t)          forget gate, a^f_t = a_t[:, 1H:2H] = x_t W_xf + h_{t-1} W_hf + b_f
+    c̃_t = tanh(a^c̃_t)       candidate cell state, a^c̃_t = a_t[:, 2H:3H] = x_t W_xc + h_{t-1} W_hc + b_c
+    o_t = σ(a^o_t)          output gate, a^o_t = a_t[:, 3H:4H] = x_t W_xo + h_{t-1} W_ho + b_o
+    c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t      cell state
+    h_t = o_t ⊙ tanh(c_t)                hidden state (the layer's output)
 
-``W = [W_h; W_x]`` stacks the recurrent weights ``W_h`` (units, 4·units) over the input weights
-``W_x`` (features, 4·units); columns are in Keras's gate order i, f, c̃, o, so Keras's ``kernel``,
-``recurrent_kernel`` and ``bias`` copy over unchanged.
+``W = [W_h; W_x]`` stacks the recurrent weights ``W_h`` (H, 4H) over the input weights ``W_x``
+(n, 4H); columns are in Keras's gate order i, f, c̃, o, so Keras's ``kernel``, ``recurrent_kernel``
+and ``bias`` copy over unchanged. :func:`lstm_backward` gives the gradients (δ notation there).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ GATES = ("i", "f", "c_tilde", "o")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function ``1 / (1 + exp(-z))``.
+    """Logistic function ``σ(z) = 1 / (1 + exp(-z))``, elementwise (``z`` is any array).
 
     Computed as ``(1 + tanh(z / 2)) / 2``, the same function: it cannot overflow for large ``|z|``
     and costs one ``tanh`` per element (``np.logaddexp`` costs a log and an exp, and made it the
@@ -54,10 +55,13 @@ class LSTMWeights(StackedWeights):
     Attributes
     ----------
     W_x : ndarray, shape (features, 4·units)
+        Input weights, (n, 4H); Keras's ``kernel``.
     W_h : ndarray, shape (units, 4·units)
+        Recurrent weights, (H, 4H); Keras's ``recurrent_kernel``.
     b : ndarray, shape (4·units,)
+        Gate biases, (4H,); Keras's ``bias``.
 
-    ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()`` (``4·units·(features + units + 1)``)
+    ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()`` (``4H(n + H + 1)``)
     come from :class:`~lstm_helpers._recurrent.StackedWeights`.
     """
 
@@ -72,7 +76,7 @@ class LSTMWeights(StackedWeights):
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Views ``(W_x·, W_h·, b·)`` of one gate, e.g. ``gate("f")`` gives ``W_xf, W_hf, b_f``.
 
-        Shapes (features, units), (units, units), (units,).
+        Shapes (n, H), (H, H), (H,). ``gate("c_tilde")`` gives the candidate's ``W_xc, W_hc, b_c``.
         """
         if name not in GATES:
             raise ValueError(f"name must be one of {GATES}, got {name!r}")
@@ -85,13 +89,14 @@ class LSTMWeights(StackedWeights):
 class LSTMTrace:
     """Everything an LSTM computed over a batch, step by step.
 
-    Every array has shape (batch, steps, units); index ``[:, t]`` is step ``t``.
+    Every array has shape (batch, steps, units), (B, T, H); index ``[:, t]`` is step ``t + 1`` of
+    the equations (Python counts from 0, the equations from 1).
 
     Attributes
     ----------
     h : hidden states ``h_t`` (the layer's outputs)
     c : cell states ``c_t``
-    i, f, c_tilde, o : input gate, forget gate, candidate, output gate
+    i, f, c_tilde, o : gate activations ``i_t``, ``f_t``, candidate ``c̃_t``, ``o_t``
     """
 
     h: np.ndarray
@@ -163,21 +168,22 @@ def lstm_forward(
     """
     check_weights_type(weights, LSTMWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
-    units = weights.units
+    batch, steps, _ = x.shape  # B, T, n
+    units = weights.units  # H
     dtype = np.result_type(x, weights.W_x)
     h_prev = check_state("h0", h0, batch, units, dtype)
     c_prev = check_state("c0", c0, batch, units, dtype)
     W, b = weights.W.astype(dtype), weights.b.astype(dtype)
     trace = {name: np.empty((batch, steps, units), dtype=dtype) for name in ("h", "c", *GATES)}
     for t in range(steps):
-        z = np.concatenate([h_prev, x[:, t]], axis=1) @ W + b  # (batch, 4·units), all gates at once
-        i, f = sigmoid(z[:, :units]), sigmoid(z[:, units : 2 * units])
-        c_tilde, o = np.tanh(z[:, 2 * units : 3 * units]), sigmoid(z[:, 3 * units :])
-        c_prev = f * c_prev + i * c_tilde
-        h_prev = o * np.tanh(c_prev)
-        for name, value in zip(("h", "c", "i", "f", "c_tilde", "o"), (h_prev, c_prev, i, f, c_tilde, o)):
+        a = np.concatenate([h_prev, x[:, t]], axis=1) @ W + b  # (B, 4H): a_t, all gates at once
+        i, f = sigmoid(a[:, :units]), sigmoid(a[:, units : 2 * units])
+        c_tilde, o = np.tanh(a[:, 2 * units : 3 * units]), sigmoid(a[:, 3 * units :])
+        c_t = f * c_prev + i * c_tilde
+        h_t = o * np.tanh(c_t)
+        for name, value in zip(("h", "c", "i", "f", "c_tilde", "o"), (h_t, c_t, i, f, c_tilde, o)):
             trace[name][:, t] = value
+        h_prev, c_prev = h_t, c_t  # the state step t + 1 reads
     return LSTMTrace(**trace)
 
 
@@ -206,10 +212,15 @@ class LSTMGradients:
     Attributes
     ----------
     dW_x : (features, 4·units)
+        δW_x = ∂L/∂W_x.
     dW_h : (units, 4·units)
+        δW_h.
     db : (4·units,)
-    dx : (batch, steps, features), what flows to the layer below
-    dh0, dc0 : (batch, units), the gradients of the initial states
+        δb.
+    dx : (batch, steps, features)
+        ∂L/∂x_t for every step, what flows to the layer below.
+    dh0, dc0 : (batch, units)
+        δh_0 and δc_0, the gradients of the initial states.
     """
 
     dW_x: np.ndarray
@@ -225,15 +236,24 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
                   dc_last: np.ndarray | None = None) -> LSTMGradients:
     """Backpropagation through time for :func:`lstm_forward`.
 
-    From ``t = T`` down to 1, with ``δh_t`` the total gradient reaching ``h_t`` (from the loss and
-    from step t+1) and ``δc_t`` the gradient reaching ``c_t`` from step t+1 (the cell path):
+    ``δh_t = ∂L/∂h_t`` and ``δc_t = ∂L/∂c_t`` are total derivatives: through what the loss reads at
+    step t and through every later step. Going from ``t = T`` down to 1:
 
-        δo = δh_t ⊙ tanh(c_t)
-        δc = δc_t + δh_t ⊙ o_t ⊙ (1 − tanh²(c_t))
-        δf = δc ⊙ c_{t-1},  δi = δc ⊙ c̃_t,  δc̃ = δc ⊙ i_t
-        δc_{t-1} = δc ⊙ f_t                                  (the cell path, "constant error carousel")
-        δz = [δi ⊙ i(1−i), δf ⊙ f(1−f), δc̃ ⊙ (1−c̃²), δo ⊙ o(1−o)]   (batch, 4·units)
-        dW += [h_{t-1}, x_t]ᵀ δz,  db += Σ_batch δz,  [δh_{t-1}, δx_t] = δz Wᵀ
+        δh_t = ∂L/∂h_t|_t + δa_{t+1} W_hᵀ      the loss's own gradient at t (``dh``), and what step t+1 passes back
+        δo_t = δh_t ⊙ tanh(c_t)
+        δc_t = δc_{t+1} ⊙ f_{t+1} + δh_t ⊙ o_t ⊙ (1 − tanh²(c_t))
+        δi_t = δc_t ⊙ c̃_t,   δf_t = δc_t ⊙ c_{t-1},   δc̃_t = δc_t ⊙ i_t
+        δa_t = [δi_t ⊙ i_t(1 − i_t), δf_t ⊙ f_t(1 − f_t), δc̃_t ⊙ (1 − c̃_t²), δo_t ⊙ o_t(1 − o_t)]   (B, 4H)
+        δW_x = Σ_t x_tᵀ δa_t,   δW_h = Σ_t h_{t-1}ᵀ δa_t,   δb = Σ_t Σ_batch δa_t,   ∂L/∂x_t = δa_t W_xᵀ
+
+    ``δc_{t+1} ⊙ f_{t+1}`` is the cell path (the "constant error carousel"; constant only while
+    ``f ≈ 1``). Boundary conditions: nothing after step T reads the state, so ``δh_{T+1} =
+    δc_{T+1} = 0`` and both step-(T+1) terms vanish; when the loss also reads the final cell state
+    (``state_c``), ``∂L/∂c_T`` (``dc_last``) takes the place of ``δc_{T+1} ⊙ f_{T+1}`` in ``δc_T``.
+    The initial states get ``δh_0 = δa_1 W_hᵀ`` and ``δc_0 = δc_1 ⊙ f_1``, and ``δW_h`` includes the
+    ``t = 1`` term ``h_0ᵀ δa_1``. In the code, ``dh_t``, ``dc_t`` and ``da`` hold ``δh_t``, ``δc_t``,
+    ``δa_t``; ``dh_next`` and ``dc_next`` hold the parts of ``δh_{t-1}`` and ``δc_{t-1}`` that come
+    from step t.
 
     Parameters
     ----------
@@ -242,11 +262,12 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
     trace : LSTMTrace
         The forward pass's result for ``x`` (and ``h0``, ``c0``).
     dh : ndarray, shape (batch, steps, units)
-        Upstream gradient ∂L/∂h_t for every step (zeros where the loss does not read h_t).
+        The loss's own gradient ∂L/∂h_t at every step, not counting later steps (zeros where the
+        loss does not read h_t); the total δh_t adds what step t+1 passes back.
     h0, c0 : ndarray, shape (batch, units), optional
         The forward pass's initial states (zeros if omitted).
     dc_last : ndarray, shape (batch, units), optional
-        Upstream gradient ∂L/∂c_T, when the loss reads the final cell state (``state_c``).
+        ∂L/∂c_T, when the loss reads the final cell state (``state_c``); zeros if omitted.
 
     Returns
     -------
@@ -259,8 +280,8 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
     """
     check_weights_type(weights, LSTMWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
-    units = weights.units
+    batch, steps, _ = x.shape  # B, T, n
+    units = weights.units  # H
     check_step_arrays((batch, steps, units), **{f"trace.{name}": getattr(trace, name) for name in ("h", "c", *GATES)})
     check_step_arrays((batch, steps, units), dh=dh)
     dtype = np.result_type(x, weights.W_x, trace.h, dh)
@@ -269,24 +290,24 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
     W = weights.W.astype(dtype)
     dW, db = np.zeros_like(W), np.zeros(4 * units, dtype=dtype)
     dx = np.zeros(x.shape, dtype=dtype)
-    dh_next = np.zeros((batch, units), dtype=dtype)
-    dc_next = check_state("dc_last", dc_last, batch, units, dtype)
+    dh_next = np.zeros((batch, units), dtype=dtype)  # δh_{T+1} = 0
+    dc_next = check_state("dc_last", dc_last, batch, units, dtype)  # 0, or ∂L/∂c_T for state_c
     for t in reversed(range(steps)):
         h_prev = trace.h[:, t - 1] if t > 0 else h_start
         c_prev = trace.c[:, t - 1] if t > 0 else c_start
         i, f, c_tilde, o = trace.i[:, t], trace.f[:, t], trace.c_tilde[:, t], trace.o[:, t]
         tanh_c = np.tanh(trace.c[:, t])
-        dh_t = dh[:, t] + dh_next
+        dh_t = dh[:, t] + dh_next  # δh_t, total
         do = dh_t * tanh_c
-        dc = dc_next + dh_t * o * (1.0 - tanh_c**2)
-        di, df, dc_tilde = dc * c_tilde, dc * c_prev, dc * i
-        dc_next = dc * f  # the direct path c_{t-1} -> c_t
-        dz = np.concatenate(
+        dc_t = dc_next + dh_t * o * (1.0 - tanh_c**2)  # δc_t, total
+        di, df, dc_tilde = dc_t * c_tilde, dc_t * c_prev, dc_t * i
+        dc_next = dc_t * f  # the cell path c_{t-1} -> c_t: δc_t ⊙ f_t, passed to step t-1
+        da = np.concatenate(
             [di * i * (1 - i), df * f * (1 - f), dc_tilde * (1 - c_tilde**2), do * o * (1 - o)], axis=1
-        )  # (batch, 4·units), gate order i, f, c~, o
-        hx = np.concatenate([h_prev, x[:, t]], axis=1)
-        dW += hx.T @ dz
-        db += dz.sum(axis=0)
-        dhx = dz @ W.T
+        )  # (B, 4H): δa_t, gate order i, f, c̃, o
+        hx = np.concatenate([h_prev, x[:, t]], axis=1)  # (B, H + n)
+        dW += hx.T @ da
+        db += da.sum(axis=0)
+        dhx = da @ W.T  # (B, H + n)
         dh_next, dx[:, t] = dhx[:, :units], dhx[:, units:]
     return LSTMGradients(dW_x=dW[units:], dW_h=dW[:units], db=db, dx=dx, dh0=dh_next, dc0=dc_next)

@@ -1,15 +1,16 @@
 """Two LSTM variants in numpy: peephole connections and the coupled input–forget gate.
 
-Both start from the LSTM of :mod:`lstm_helpers.lstm` (batch-first, ``z_t = [h_{t-1}, x_t] W + b``):
+Both start from the LSTM of :mod:`lstm_helpers.lstm` (batch-first, pre-activations
+``a_t = [h_{t-1}, x_t] W + b`` split into the gate blocks ``a^i_t, a^f_t, a^c̃_t, a^o_t``):
 
 - **peephole** (Gers & Schmidhuber 2000): the gates also see the cell state, through diagonal
-  weights ``p`` (one vector per gate, elementwise):
-  ``i_t = σ(z_i + p_i ⊙ c_{t-1})``, ``f_t = σ(z_f + p_f ⊙ c_{t-1})``, ``o_t = σ(z_o + p_o ⊙ c_t)``;
+  weights (one vector per gate, elementwise):
+  ``i_t = σ(a^i_t + p_i ⊙ c_{t-1})``, ``f_t = σ(a^f_t + p_f ⊙ c_{t-1})``, ``o_t = σ(a^o_t + p_o ⊙ c_t)``;
 - **coupled input–forget gate**: no input gate of its own, ``i_t = 1 − f_t``; what is forgotten is
   replaced, so ``W`` has three blocks of columns, in the order f, c̃, o.
 
 ``c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t`` and ``h_t = o_t ⊙ tanh(c_t)`` as in the standard LSTM. The
-two switches combine (a coupled LSTM with peepholes has ``p`` for f and o only).
+two switches combine (a coupled LSTM with peepholes has ``p_f``, ``p_o`` only).
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ class VariantWeights(StackedWeights):
     b : ndarray, shape (G·units,)
         ``G = 4`` blocks (i, f, c̃, o), or ``G = 3`` (f, c̃, o) when ``coupled``.
     peephole : ndarray of shape (S, units), or None
-        Peephole weights of the sigmoid gates, one row each: (p_i, p_f, p_o), or (p_f, p_o) when
-        ``coupled``; ``None`` for no peepholes.
+        Peephole weights of the sigmoid gates, one row each: (p_i, p_f, p_o), S = 3, or (p_f, p_o),
+        S = 2, when ``coupled``; ``None`` for no peepholes.
     coupled : bool
         ``i_t = 1 − f_t``.
     """
@@ -81,7 +82,8 @@ class VariantWeights(StackedWeights):
 
 @dataclass(frozen=True)
 class VariantGradients:
-    """Gradients: ``dW_x``, ``dW_h``, ``db``, ``dpeephole`` (None without peepholes), ``dx``, ``dh0``, ``dc0``."""
+    """Gradients ``δW_x``, ``δW_h``, ``δb``, ``δp`` (``dpeephole``, rows as ``peephole``; None without
+    peepholes), ``∂L/∂x_t`` (``dx``), ``δh_0`` (``dh0``) and ``δc_0`` (``dc0``)."""
 
     dW_x: np.ndarray
     dW_h: np.ndarray
@@ -112,9 +114,10 @@ def init_variant(features: int, units: int, rng: np.random.Generator, peephole: 
     )
 
 
-def _blocks(z: np.ndarray, weights: VariantWeights) -> dict[str, np.ndarray]:
+def _blocks(a: np.ndarray, weights: VariantWeights) -> dict[str, np.ndarray]:
+    """Split pre-activations ``a`` (B, G·H) into the gate blocks, e.g. ``{"f": a^f, ...}``, each (B, H)."""
     H = weights.units
-    return {name: z[:, k * H : (k + 1) * H] for k, name in enumerate(weights.gates)}
+    return {name: a[:, k * H : (k + 1) * H] for k, name in enumerate(weights.gates)}
 
 
 def _peep(weights: VariantWeights, gate: str, dtype) -> np.ndarray | float:
@@ -141,7 +144,7 @@ def variant_forward(x: np.ndarray, weights: VariantWeights, h0: np.ndarray | Non
     """
     check_weights_type(weights, VariantWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
+    batch, steps, _ = x.shape  # B, T, n
     H = weights.units
     dtype = np.result_type(x, weights.W_x)
     h_prev = check_state("h0", h0, batch, H, dtype)
@@ -150,15 +153,16 @@ def variant_forward(x: np.ndarray, weights: VariantWeights, h0: np.ndarray | Non
     p_i, p_f, p_o = (_peep(weights, g, dtype) for g in ("i", "f", "o"))
     trace = {name: np.empty((batch, steps, H), dtype=dtype) for name in ("h", "c", "i", "f", "c_tilde", "o")}
     for t in range(steps):
-        z = _blocks(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b, weights)
-        f = sigmoid(z["f"] + p_f * c_prev)
-        i = 1.0 - f if weights.coupled else sigmoid(z["i"] + p_i * c_prev)
-        c_tilde = np.tanh(z["c_tilde"])
-        c_prev = f * c_prev + i * c_tilde
-        o = sigmoid(z["o"] + p_o * c_prev)  # the output gate peeks at the new cell state
-        h_prev = o * np.tanh(c_prev)
-        for name, value in zip(("h", "c", "i", "f", "c_tilde", "o"), (h_prev, c_prev, i, f, c_tilde, o)):
+        a = _blocks(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b, weights)  # a^f, a^c̃, a^o (, a^i)
+        f = sigmoid(a["f"] + p_f * c_prev)
+        i = 1.0 - f if weights.coupled else sigmoid(a["i"] + p_i * c_prev)
+        c_tilde = np.tanh(a["c_tilde"])
+        c_t = f * c_prev + i * c_tilde
+        o = sigmoid(a["o"] + p_o * c_t)  # the output gate peeks at the new cell state
+        h_t = o * np.tanh(c_t)
+        for name, value in zip(("h", "c", "i", "f", "c_tilde", "o"), (h_t, c_t, i, f, c_tilde, o)):
             trace[name][:, t] = value
+        h_prev, c_prev = h_t, c_t  # the state step t + 1 reads
     return LSTMTrace(**trace)
 
 
@@ -167,13 +171,26 @@ def variant_backward(x: np.ndarray, weights: VariantWeights, trace: LSTMTrace, d
                      dc_last: np.ndarray | None = None) -> VariantGradients:
     """Backpropagation through time for :func:`variant_forward`.
 
-    On top of the LSTM's backward pass: the output gate's peephole adds ``δa_o ⊙ p_o`` to ``δc_t``;
-    the input and forget gates' peepholes add ``δa_i ⊙ p_i + δa_f ⊙ p_f`` to ``δc_{t-1}``; and with a
-    coupled gate, ``i = 1 − f`` sends ``−δi`` to the forget gate.
+    As :func:`lstm_helpers.lstm.lstm_backward` (same symbols, same boundary conditions
+    ``δh_{T+1} = δc_{T+1} = 0``, ``dc_last`` = ``∂L/∂c_T``), with these changes, from ``t = T`` down
+    to 1:
+
+        δa^o_t = δh_t ⊙ tanh(c_t) ⊙ o_t(1 − o_t)
+        δc_t   = δc_{t+1} ⊙ f_{t+1} + δa^i_{t+1} ⊙ p_i + δa^f_{t+1} ⊙ p_f      from step t+1
+                 + δh_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δa^o_t ⊙ p_o               from step t
+        δf_t   = δc_t ⊙ c_{t-1}   (coupled, i_t = 1 − f_t: δf_t = δc_t ⊙ (c_{t-1} − c̃_t))
+        δp_i = Σ_t Σ_batch δa^i_t ⊙ c_{t-1},   δp_f = Σ_t Σ_batch δa^f_t ⊙ c_{t-1},   δp_o = Σ_t Σ_batch δa^o_t ⊙ c_t
+
+    The output gate's peephole reads ``c_t``, so its term stays in step t; the input and forget
+    gates' peepholes read ``c_{t-1}``, so theirs pass to step t-1 (in ``dc_next``), and
+    ``δc_0 = δc_1 ⊙ f_1 + δa^i_1 ⊙ p_i + δa^f_1 ⊙ p_f``. A coupled cell has no ``δa^i`` and no ``p_i``.
+
+    Parameters and returns as :func:`lstm_helpers.lstm.lstm_backward`, with
+    :class:`VariantWeights` and :class:`VariantGradients`.
     """
     check_weights_type(weights, VariantWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
+    batch, steps, _ = x.shape  # B, T, n
     H = weights.units
     check_step_arrays((batch, steps, H), **{"trace.h": trace.h, "dh": dh})
     dtype = np.result_type(x, weights.W_x, trace.h, dh)
@@ -184,36 +201,36 @@ def variant_backward(x: np.ndarray, weights: VariantWeights, trace: LSTMTrace, d
     dW, db = np.zeros_like(W), np.zeros(W.shape[1], dtype=dtype)
     dpeep = {g: np.zeros(H, dtype=dtype) for g in weights.sigmoid_gates}
     dx = np.zeros(x.shape, dtype=dtype)
-    dh_next = np.zeros((batch, H), dtype=dtype)
-    dc_next = check_state("dc_last", dc_last, batch, H, dtype)
+    dh_next = np.zeros((batch, H), dtype=dtype)  # δh_{T+1} = 0
+    dc_next = check_state("dc_last", dc_last, batch, H, dtype)  # 0, or ∂L/∂c_T for state_c
     for t in reversed(range(steps)):
         h_prev = trace.h[:, t - 1] if t > 0 else h_start
         c_prev = trace.c[:, t - 1] if t > 0 else c_start
-        c = trace.c[:, t]
+        c_t = trace.c[:, t]
         i, f, c_tilde, o = trace.i[:, t], trace.f[:, t], trace.c_tilde[:, t], trace.o[:, t]
-        tanh_c = np.tanh(c)
-        dh_t = dh[:, t] + dh_next
+        tanh_c = np.tanh(c_t)
+        dh_t = dh[:, t] + dh_next  # δh_t, total
         da_o = dh_t * tanh_c * o * (1 - o)
-        dc = dc_next + dh_t * o * (1 - tanh_c**2) + da_o * p["o"]
-        di, df = dc * c_tilde, dc * c_prev
+        dc_t = dc_next + dh_t * o * (1 - tanh_c**2) + da_o * p["o"]  # δc_t, total
+        di, df = dc_t * c_tilde, dc_t * c_prev
         if weights.coupled:
             df = df - di  # i = 1 - f
         da_f = df * f * (1 - f)
-        da = {"f": da_f, "c_tilde": dc * i * (1 - c_tilde**2), "o": da_o}
-        dc_next = dc * f + da_f * p["f"]
+        da_gate = {"f": da_f, "c_tilde": dc_t * i * (1 - c_tilde**2), "o": da_o}
+        dc_next = dc_t * f + da_f * p["f"]  # the part of δc_{t-1} from step t
         if not weights.coupled:
-            da["i"] = di * i * (1 - i)
-            dc_next = dc_next + da["i"] * p["i"]
+            da_gate["i"] = di * i * (1 - i)
+            dc_next = dc_next + da_gate["i"] * p["i"]
         if weights.peephole is not None:
-            dpeep["o"] += (da_o * c).sum(axis=0)
+            dpeep["o"] += (da_o * c_t).sum(axis=0)
             dpeep["f"] += (da_f * c_prev).sum(axis=0)
             if not weights.coupled:
-                dpeep["i"] += (da["i"] * c_prev).sum(axis=0)
-        dz = np.concatenate([da[g] for g in weights.gates], axis=1)
-        hx = np.concatenate([h_prev, x[:, t]], axis=1)
-        dW += hx.T @ dz
-        db += dz.sum(axis=0)
-        dhx = dz @ W.T
+                dpeep["i"] += (da_gate["i"] * c_prev).sum(axis=0)
+        da = np.concatenate([da_gate[g] for g in weights.gates], axis=1)  # (B, G·H): δa_t
+        hx = np.concatenate([h_prev, x[:, t]], axis=1)  # (B, H + n)
+        dW += hx.T @ da
+        db += da.sum(axis=0)
+        dhx = da @ W.T  # (B, H + n)
         dh_next, dx[:, t] = dhx[:, :H], dhx[:, H:]
     dpeephole = None if weights.peephole is None else np.stack([dpeep[g] for g in weights.sigmoid_gates])
     return VariantGradients(dW_x=dW[H:], dW_h=dW[:H], db=db, dpeephole=dpeephole, dx=dx, dh0=dh_next, dc0=dc_next)

@@ -1,11 +1,12 @@
 """A vanilla (Elman) recurrent layer in numpy, batched over samples, matching ``keras.layers.SimpleRNN``.
 
-For inputs ``x_t`` of shape (batch, features) and a hidden state ``h_t`` of shape (batch, units),
+Symbols as in notation.md (B samples, n features, H units). For inputs ``x_t`` (B, n) and a hidden
+state ``h_t`` (B, H),
 
-    h_t = tanh(x_t W_x + h_{t-1} W_h + b) = tanh([h_{t-1}, x_t] W + b),
+    a_t = x_t W_x + h_{t-1} W_h + b = [h_{t-1}, x_t] W + b,    h_t = tanh(a_t),
 
-with ``W_x`` (features, units), ``W_h`` (units, units), ``b`` (units,) and ``W`` the two stacked,
-``W = [W_h; W_x]`` of shape (units + features, units). One matrix product per step.
+with ``W_x`` (n, H), ``W_h`` (H, H), ``b`` (H,) and ``W`` the two stacked, ``W = [W_h; W_x]`` of
+shape (H + n, H). One matrix product per step.
 """
 
 from __future__ import annotations
@@ -102,14 +103,15 @@ def rnn_forward(x: np.ndarray, weights: RNNWeights, h0: np.ndarray | None = None
     """
     check_weights_type(weights, RNNWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
+    batch, steps, _ = x.shape  # B, T, n
     dtype = np.result_type(x, weights.W_x)
     h_prev = check_state("h0", h0, batch, weights.units, dtype)
     W, b = weights.W.astype(dtype), weights.b.astype(dtype)
     h = np.empty((batch, steps, weights.units), dtype=dtype)
     for t in range(steps):
-        h_prev = np.tanh(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b)  # (batch, units)
-        h[:, t] = h_prev
+        h_t = np.tanh(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b)  # (B, H)
+        h[:, t] = h_t
+        h_prev = h_t  # the state step t + 1 reads
     return h
 
 
@@ -138,10 +140,15 @@ class RNNGradients:
     Attributes
     ----------
     dW_x : (features, units)
+        δW_x = ∂L/∂W_x.
     dW_h : (units, units)
+        δW_h.
     db : (units,)
-    dx : (batch, steps, features), what flows to the layer below
-    dh0 : (batch, units), the gradient of the initial state
+        δb.
+    dx : (batch, steps, features)
+        ∂L/∂x_t for every step, what flows to the layer below.
+    dh0 : (batch, units)
+        δh_0, the gradient of the initial state.
     """
 
     dW_x: np.ndarray
@@ -156,8 +163,13 @@ def rnn_backward(x: np.ndarray, weights: RNNWeights, h: np.ndarray, dh: np.ndarr
     """Backpropagation through time for :func:`rnn_forward`.
 
     With ``a_t = [h_{t-1}, x_t] W + b`` and ``h_t = tanh(a_t)``, going from ``t = T`` down to 1:
-    ``δh_t = dh[:, t] + δh_{t+1 → t}``, ``δa_t = δh_t ⊙ (1 − h_t²)``, ``dW += [h_{t-1}, x_t]ᵀ δa_t``,
-    ``db += Σ_batch δa_t``, and ``δa_t Wᵀ`` splits into the gradient for ``h_{t-1}`` and for ``x_t``.
+
+        δh_t = ∂L/∂h_t|_t + δa_{t+1} W_hᵀ      the loss's own gradient at t (``dh``), and what step t+1 passes back
+        δa_t = δh_t ⊙ (1 − h_t²)
+        δW_x = Σ_t x_tᵀ δa_t,   δW_h = Σ_t h_{t-1}ᵀ δa_t,   δb = Σ_t Σ_batch δa_t,   ∂L/∂x_t = δa_t W_xᵀ
+
+    with ``δh_{T+1} = 0`` (nothing after step T reads the state) and ``δh_0 = δa_1 W_hᵀ``. In the
+    code ``da`` is ``δa_t``, ``dh_next`` the part of ``δh_{t-1}`` that comes from step t.
 
     Parameters
     ----------
@@ -167,7 +179,8 @@ def rnn_backward(x: np.ndarray, weights: RNNWeights, h: np.ndarray, dh: np.ndarr
     h : ndarray, shape (batch, steps, units)
         The forward pass's hidden states (``rnn_forward``'s result).
     dh : ndarray, shape (batch, steps, units)
-        Upstream gradient ∂L/∂h_t for every step (zeros where the loss does not read h_t).
+        The loss's own gradient ∂L/∂h_t at every step, not counting later steps (zeros where the
+        loss does not read h_t).
     h0 : ndarray, shape (batch, units), optional
         The forward pass's initial state (zeros if omitted).
 
@@ -182,21 +195,21 @@ def rnn_backward(x: np.ndarray, weights: RNNWeights, h: np.ndarray, dh: np.ndarr
     """
     check_weights_type(weights, RNNWeights)
     x = check_sequence_batch(x, weights.features)
-    batch, steps, _ = x.shape
-    units = weights.units
+    batch, steps, _ = x.shape  # B, T, n
+    units = weights.units  # H
     check_step_arrays((batch, steps, units), h=h, dh=dh)
     dtype = np.result_type(x, weights.W_x, h, dh)
     h_start = check_state("h0", h0, batch, units, dtype)
     W = weights.W.astype(dtype)
     dW, db = np.zeros_like(W), np.zeros(units, dtype=dtype)
     dx = np.zeros(x.shape, dtype=dtype)
-    dh_next = np.zeros((batch, units), dtype=dtype)  # gradient reaching h_t from step t+1
+    dh_next = np.zeros((batch, units), dtype=dtype)  # gradient reaching h_t from step t+1; δh_{T+1} = 0
     for t in reversed(range(steps)):
         h_prev = h[:, t - 1] if t > 0 else h_start
-        da = (dh[:, t] + dh_next) * (1.0 - h[:, t] ** 2)  # (batch, units)
-        hx = np.concatenate([h_prev, x[:, t]], axis=1)  # (batch, units + features)
+        da = (dh[:, t] + dh_next) * (1.0 - h[:, t] ** 2)  # (B, H): δa_t
+        hx = np.concatenate([h_prev, x[:, t]], axis=1)  # (B, H + n)
         dW += hx.T @ da
         db += da.sum(axis=0)
-        dhx = da @ W.T  # (batch, units + features)
+        dhx = da @ W.T  # (B, H + n)
         dh_next, dx[:, t] = dhx[:, :units], dhx[:, units:]
     return RNNGradients(dW_x=dW[units:], dW_h=dW[:units], db=db, dx=dx, dh0=dh_next)

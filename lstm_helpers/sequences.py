@@ -2,11 +2,11 @@
 
 - ``one_hot``: ids of shape ``S`` become vectors of shape ``S + (depth,)`` with
   ``one_hot(i)[j] = 1 if j == i else 0``.
-- ``Vocabulary``: a bijection between tokens (characters or words) and ids ``0 … N_vocab-1``.
+- ``Vocabulary``: a bijection between tokens (characters or words) and ids ``0 … V-1``.
 - ``fill_missing``: linear interpolation over the ``nan`` gaps of a regularly sampled series.
 - ``make_windows``: a series ``s_0 … s_{L-1}`` becomes samples
   ``X[k] = (s_k, …, s_{k+time_step-1})`` with target ``y[k] = s_{k+time_step+horizon-1}``.
-- ``iterate_batches`` / ``count_batches``: groups of ``batch_size`` samples;
+- ``iterate_batches`` / ``count_batches``: groups of ``batch_size`` samples (B in notation.md);
 - ``stateful_batches``: one long series as parallel streams, batch k+1 continuing batch k.
 """
 
@@ -422,7 +422,7 @@ def iterate_batches(
     order = rng.permutation(X.shape[0]) if shuffle else np.arange(X.shape[0])
     n_batches = count_batches(X.shape[0], batch_size, drop_remainder)
     # Checks above run at the call; the batches themselves are produced lazily.
-    return ((X[rows], y[rows]) for rows in (order[b * batch_size : (b + 1) * batch_size] for b in range(n_batches)))
+    return ((X[rows], y[rows]) for rows in (order[k * batch_size : (k + 1) * batch_size] for k in range(n_batches)))
 
 
 def stateful_batches(
@@ -439,7 +439,7 @@ def stateful_batches(
     ----------
     series : array_like, shape (steps,) or (steps, features)
     batch_size : int
-        Number of parallel streams, ``>= 1``.
+        Number of parallel streams, B, ``>= 1``.
     time_step : int
         Steps per batch, ``>= 1``.
 

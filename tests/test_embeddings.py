@@ -156,6 +156,14 @@ def test_load_glove_bundled_subset_matches_the_raw_file():
     np.testing.assert_array_equal(glove.vectors[0], np.array(first[1:], dtype=np.float32))
 
 
+def test_analogy_finds_queen_only_because_it_excludes_the_query_words():
+    # What the analogy docstring says about the bundled vectors: without the exclusion, king wins.
+    glove = load_glove(data.glove_path())
+    target = glove.vector("king").astype(np.float64) - glove.vector("man") + glove.vector("woman")
+    assert [word for word, _ in glove.most_similar(target, k=2)] == ["king", "queen"]
+    assert glove.analogy("man", "king", "woman", k=1)[0][0] == "queen"
+
+
 def test_load_glove_missing_file_says_where_glove_comes_from(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"glove\.6B\.300d\.txt not found; .*nlp\.stanford\.edu/projects/glove"):
         load_glove(tmp_path / "glove.6B.300d.txt")

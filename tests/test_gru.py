@@ -76,6 +76,18 @@ def test_update_gate_one_keeps_the_state():
     np.testing.assert_allclose(trace.h[0, :, 0], 0.7, atol=1e-12)
 
 
+@pytest.mark.parametrize("blocks, same", [(slice(0, 6), True), (slice(6, 9), False)])
+def test_reset_after_gates_read_only_the_sum_of_their_two_biases(blocks, same):
+    # Moving bias from b_h to b_x keeps z and r (b_xz + b_hz is what counts), not h~: r scales b_hh.
+    rng = np.random.default_rng(5)
+    weights = gru.init_gru(2, 3, rng, reset_after=True)
+    x = rng.normal(size=(2, 4, 2))
+    shift = np.zeros((2, 9))
+    shift[0, blocks], shift[1, blocks] = 0.5, -0.5
+    moved = gru.GRUWeights(weights.W_x, weights.W_h, weights.b + shift, reset_after=True)
+    assert np.allclose(gru.gru_forward(x, moved).h, gru.gru_forward(x, weights).h, rtol=0, atol=1e-12) is same
+
+
 @pytest.mark.parametrize("reset_after, params", [(True, 3 * 4 * (2 + 4 + 2)), (False, 3 * 4 * (2 + 4 + 1))])
 def test_n_params_matches_keras(keras, reset_after, params):
     layer = keras.layers.GRU(4, reset_after=reset_after)

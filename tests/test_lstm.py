@@ -63,11 +63,12 @@ def test_forward_follows_the_equations_with_separate_gates():
     weights = lstm.init_lstm(3, 2, rng, scale=1.0)
     x, h, c = rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
     trace = lstm.lstm_forward(x, weights, h, c)
-    logistic = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    logistic = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     for t in range(4):
-        gate = {name: x[:, t] @ weights.gate(name)[0] + h @ weights.gate(name)[1] + weights.gate(name)[2] for name in lstm.GATES}
-        i, f, o = logistic(gate["i"]), logistic(gate["f"]), logistic(gate["o"])
-        c = f * c + i * np.tanh(gate["c_tilde"])
+        # a^g_t = x_t W_xg + h_{t-1} W_hg + b_g, one gate g at a time
+        a = {name: x[:, t] @ weights.gate(name)[0] + h @ weights.gate(name)[1] + weights.gate(name)[2] for name in lstm.GATES}
+        i, f, o = logistic(a["i"]), logistic(a["f"]), logistic(a["o"])
+        c = f * c + i * np.tanh(a["c_tilde"])
         h = o * np.tanh(c)
         np.testing.assert_allclose(trace.f[:, t], f, rtol=1e-12)
     np.testing.assert_allclose(trace.h[:, -1], h, rtol=1e-12)
@@ -227,5 +228,5 @@ def test_backward_rejects_mismatched_shapes():
 
 
 def test_sigmoid_matches_the_definition():
-    z = np.linspace(-30, 30, 601)
-    np.testing.assert_allclose(lstm.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-7, atol=1e-15)
+    v = np.linspace(-30, 30, 601)
+    np.testing.assert_allclose(lstm.sigmoid(v), 1 / (1 + np.exp(-v)), rtol=1e-7, atol=1e-15)
