@@ -12,7 +12,8 @@ Submodules, one idea each:
 - ``lstm_helpers.adding``: the adding problem (data, baseline, training);
 - ``lstm_helpers.gradcheck`` / ``lstm_helpers.clipping``: gradient checking; clipping by global norm;
 - ``lstm_helpers.repro``: ``setup(seed)``, the first call of every chapter, and ``full_size()``;
-- ``lstm_helpers.plotting``: the book's figure style.
+- ``lstm_helpers.plotting``: the book's figure style, and the cell diagrams drawn in the book's
+  symbols (``draw_lstm_cell``, ``draw_lstm_backward``, ``draw_gru_cell``).
 
 Importing the package does not import TensorFlow.
 """

@@ -95,6 +95,32 @@ def test_page_in_a_browser(page, context, book_url, links):
         assert report.images > 0, "a chapter without a single figure"
 
 
+
+#: The cell diagrams drawn by lstm_helpers.plotting, by page: each must render as a named figure
+#: (the notebook cell's ``mystnb.figure.name``) and be cited from the page's text.
+DIAGRAMS = {
+    "chapters/05_lstm_gates.html": ["fig-lstm-cell", "fig-lstm-forget-gate", "fig-lstm-input-gate",
+                                    "fig-lstm-output-gate"],
+    "chapters/06_bptt.html": ["fig-lstm-backward"],
+    "chapters/07_variants.html": ["fig-gru-cell"],
+}
+
+
+@pytest.mark.parametrize("page", sorted(DIAGRAMS))
+def test_cell_diagrams_render_and_are_cited(page, context, book_url):
+    tab = context.new_page()
+    try:
+        tab.goto(book_url + page, wait_until="load")
+        for name in DIAGRAMS[page]:
+            figure = tab.locator(f"figure#{name}")
+            assert figure.count() == 1, f"{page}: no figure with id {name!r}"
+            width = figure.locator("img").first.evaluate("img => img.complete ? img.naturalWidth : 0")
+            assert width > 300, f"{page}: the image of {name!r} did not load (natural width {width})"
+            citations = tab.locator(f'main a[href="#{name}"]').count()
+            assert citations >= 1, f"{page}: the text never cites {name!r}"
+    finally:
+        tab.close()
+
 # ---------------------------------------------------------------- the checker against bad pages
 
 PNG_1X1 = base64.b64decode(
