@@ -17,7 +17,7 @@ and the candidate in one of two forms, chosen by ``reset_after``:
   ``b_r = b_xr + b_hr``, while ``b_hh`` is scaled by r_t. Keras's documentation calls this form
   "based on original 1406.1078v1", the first arXiv version of Cho et al.
 - ``reset_after=False``: r_t scales h_{t-1} before the product,
-  ``h̃_t = tanh(x_t W_xh + (r_t ⊙ h_{t-1}) W_hh + b_h̃)``, with one bias ``b = [b_z, b_r, b_h̃]``
+  ``h̃_t = tanh(x_t W_xh + (r_t ⊙ h_{t-1}) W_hh + b_xh)``, with one bias ``b = [b_xz, b_xr, b_xh]``
   (3H,). Keras calls this form "based on 1406.1078v3", the revised version. It is the form d2l and
   colah's blog print as Cho et al.'s GRU, so texts that call it "the original GRU" mean the
   opposite form to Keras's "original". (Keras 3's docstring also still calls this form "the

@@ -671,8 +671,8 @@ def _gru_equations(reset_after: bool) -> dict[str, str]:
         form = (r"$\mathtt{reset\_after=True}$ (Keras's default): $r_t$ scales "
                 r"$h_{t-1} W_{hh} + b_{hh}$, after the product")
     else:
-        z_bias, r_bias = "b_z", "b_r"
-        candidate = r"\tanh(x_t W_{xh} + (r_t \odot h_{t-1})\, W_{hh} + b_{\tilde h})"
+        z_bias, r_bias = "b_{xz}", "b_{xr}"
+        candidate = r"\tanh(x_t W_{xh} + (r_t \odot h_{t-1})\, W_{hh} + b_{xh})"
         form = (r"$\mathtt{reset\_after=False}$: $r_t$ scales $h_{t-1}$, before the product by "
                 r"$W_{hh}$")
     return {
@@ -696,7 +696,7 @@ def draw_gru_cell(ax=None, highlight: str | None = None, reset_after: bool = Tru
 
     - ``True`` (Keras's default): ``h̃_t = tanh(x_t W_xh + b_xh + r_t ⊙ (h_{t-1} W_hh + b_hh))``;
       every product with ``W_h`` is done at once, and ``r_t`` scales one block of it;
-    - ``False``: ``h̃_t = tanh(x_t W_xh + (r_t ⊙ h_{t-1}) W_hh + b_h̃)``; ``r_t`` scales
+    - ``False``: ``h̃_t = tanh(x_t W_xh + (r_t ⊙ h_{t-1}) W_hh + b_xh)``; ``r_t`` scales
       ``h_{t-1}`` first, so ``W_hh`` gets its own product (the one crossing in the drawing).
 
     Parameters
@@ -726,7 +726,7 @@ def draw_gru_cell(ax=None, highlight: str | None = None, reset_after: bool = Tru
     >>> import matplotlib.pyplot as plt
     >>> ax = draw_gru_cell(highlight="r", reset_after=False)
     >>> ax.texts[-1].get_text()
-    'reset gate:  $r_t = \\\\sigma(x_t W_{xr} + h_{t-1} W_{hr} + b_r)$'
+    'reset gate:  $r_t = \\\\sigma(x_t W_{xr} + h_{t-1} W_{hr} + b_{xr})$'
     >>> plt.close(ax.figure)
     """
     _check_axes(ax)
@@ -760,9 +760,9 @@ def draw_gru_cell(ax=None, highlight: str | None = None, reset_after: bool = Tru
     else:
         strip = [(r"$x_t W_x + b$  and  $h_{t-1} W_h$ for $z$, $r$ only", 12.5),
                  (r"$W_x$: $n \times 3H$,  $W_h$: $H \times 3H$,  $b$: $3H$", 9)]
-        blocks = {"z": [r"$a^z_t = x_t W_{xz}$", r"$+\ h_{t-1} W_{hz} + b_z$"],
-                  "r": [r"$a^r_t = x_t W_{xr}$", r"$+\ h_{t-1} W_{hr} + b_r$"],
-                  "input": [r"$x_t W_{xh}$", r"$+\ b_{\tilde h}$"]}
+        blocks = {"z": [r"$a^z_t = x_t W_{xz}$", r"$+\ h_{t-1} W_{hz} + b_{xz}$"],
+                  "r": [r"$a^r_t = x_t W_{xr}$", r"$+\ h_{t-1} W_{hr} + b_{xr}$"],
+                  "input": [r"$x_t W_{xh}$", r"$+\ b_{xh}$"]}
     sketch.box(L.x, L.bottom + _SPLIT / 2, L.width, _SPLIT, strip, shared, rounding=0.05)
     block_height = L.height - _SPLIT
     for column, lines in blocks.items():

@@ -238,7 +238,7 @@ GRU_SYMBOLS = [
 GRU_FORM_SYMBOLS = {
     True: ["b_{xz}", "b_{hz}", "b_{xr}", "b_{hr}", "b_{xh}", "b_{hh}", "$h_{t-1} W_{hh}$",
            r"h_{t-1} W_h + b_h"],
-    False: ["b_z", "b_r", r"b_{\tilde h}", r"$r_t \odot h_{t-1}$", r"$(\cdot)\, W_{hh}$"],
+    False: ["b_{xz}", "b_{xr}", "b_{xh}", r"$r_t \odot h_{t-1}$", r"$(\cdot)\, W_{hh}$"],
 }
 
 
@@ -267,10 +267,10 @@ def test_gru_candidate_as_drawn_gives_gru_forward(reset_after):
         r = lstm.sigmoid(x_t @ W_xr + h_prev @ W_hr + b_xr + b_hr)
         h_tilde = np.tanh(x_t @ W_xh + b_xh + r * (h_prev @ W_hh + b_hh))
     else:
-        b_z, b_r, b_h_tilde = np.split(weights.b, 3)
-        z = lstm.sigmoid(x_t @ W_xz + h_prev @ W_hz + b_z)
-        r = lstm.sigmoid(x_t @ W_xr + h_prev @ W_hr + b_r)
-        h_tilde = np.tanh(x_t @ W_xh + (r * h_prev) @ W_hh + b_h_tilde)
+        b_xz, b_xr, b_xh = np.split(weights.b, 3)  # one bias, in b_x's place
+        z = lstm.sigmoid(x_t @ W_xz + h_prev @ W_hz + b_xz)
+        r = lstm.sigmoid(x_t @ W_xr + h_prev @ W_hr + b_xr)
+        h_tilde = np.tanh(x_t @ W_xh + (r * h_prev) @ W_hh + b_xh)
     trace = gru.gru_forward(x_t[:, None], weights, h_prev)
     assert trace.h.shape == (2, 1, H)
     np.testing.assert_allclose(trace.h[:, 0], z * h_prev + (1 - z) * h_tilde, rtol=1e-12)
