@@ -64,6 +64,9 @@ def quiet_tensorflow_env() -> None:
 def setup(seed: int = 0, style: bool = True) -> np.random.Generator:
     """Seed every random generator a chapter uses, quiet TensorFlow, apply the figure style.
 
+    Also turns off TensorFlow's TF32 matrix products on GPUs, so that float32 results agree with
+    numpy to float32 round-off on every machine.
+
     Parameters
     ----------
     seed : int, default 0
@@ -95,6 +98,11 @@ def setup(seed: int = 0, style: bool = True) -> np.random.Generator:
     import keras  # imported here, after the environment is set, so TensorFlow starts quiet
 
     keras.utils.set_random_seed(seed)
+    # On Ampere and newer GPUs (Colab's A100 or L4) TensorFlow multiplies float32 matrices in TF32,
+    # with a 10-bit mantissa, unless told not to; the numpy-vs-Keras checks assert float32 agreement.
+    import tensorflow as tf
+
+    tf.config.experimental.enable_tensor_float_32_execution(False)
     if style:
         use_book_style()
     return np.random.default_rng(seed)

@@ -75,6 +75,15 @@ def test_setup_seeds_numpy_keras_and_the_returned_generator():
     assert repro.setup(seed=8, style=False).random() != draws[0][0]
 
 
+@pytest.mark.filterwarnings("ignore:tensorflow was imported before")
+def test_setup_turns_off_tf32_matrix_products():
+    import tensorflow as tf
+
+    tf.config.experimental.enable_tensor_float_32_execution(True)
+    repro.setup(seed=0, style=False)
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()
+
+
 @pytest.mark.parametrize("seed, message", [(-1, r"seed must be an integer >= 0, got -1"), ("0", r"seed must be an integer >= 0, got '0'")])
 def test_setup_rejects_bad_seed(seed, message):
     with pytest.raises(ValueError, match=message):
