@@ -100,7 +100,7 @@ def test_page_in_a_browser(page, context, book_url, links):
 #: (the notebook cell's ``mystnb.figure.name``) and be cited from the page's text.
 DIAGRAMS = {
     "chapters/05_lstm_gates.html": ["fig-lstm-cell", "fig-lstm-forget-gate", "fig-lstm-input-gate",
-                                    "fig-lstm-output-gate"],
+                                    "fig-lstm-candidate", "fig-lstm-cell-update", "fig-lstm-output-gate"],
     "chapters/06_bptt.html": ["fig-lstm-backward"],
     "chapters/07_variants.html": ["fig-gru-cell"],
 }
