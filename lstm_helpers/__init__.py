@@ -9,6 +9,8 @@ Submodules, one idea each:
   and backward;
 - ``lstm_helpers.lstm_variants``: peephole and coupled-gate LSTMs in numpy;
 - ``lstm_helpers.language_model``: perplexity, bits per token, the unigram baseline, temperature sampling;
+- ``lstm_helpers.char_model``: a character-level LSTM language model in numpy (loss, gradients, sampling);
+- ``lstm_helpers.optim``: SGD with momentum and Adam in numpy, as Keras computes them;
 - ``lstm_helpers.adding``: the adding problem (data, baseline, training);
 - ``lstm_helpers.gradcheck`` / ``lstm_helpers.clipping``: gradient checking; clipping by global norm;
 - ``lstm_helpers.repro``: ``setup(seed)``, the first call of every chapter, and ``full_size()``;
@@ -19,11 +21,12 @@ Importing the package does not import TensorFlow.
 """
 
 from lstm_helpers import (
-    adding, clipping, data, embeddings, gradcheck, gru, language_model, lstm, lstm_variants, plotting, rnn, sequences,
+    adding, char_model, clipping, data, embeddings, gradcheck, gru, language_model, lstm, lstm_variants, optim, plotting,
+    rnn, sequences,
 )
 from lstm_helpers.repro import full_size, setup
 
 __all__ = [
-    "adding", "clipping", "data", "embeddings", "full_size", "gradcheck", "gru", "language_model", "lstm", "lstm_variants",
-    "plotting", "rnn", "sequences", "setup",
+    "adding", "char_model", "clipping", "data", "embeddings", "full_size", "gradcheck", "gru", "language_model", "lstm",
+    "lstm_variants", "optim", "plotting", "rnn", "sequences", "setup",
 ]

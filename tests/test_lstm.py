@@ -230,3 +230,64 @@ def test_backward_rejects_mismatched_shapes():
 def test_sigmoid_matches_the_definition():
     v = np.linspace(-30, 30, 601)
     np.testing.assert_allclose(lstm.sigmoid(v), 1 / (1 + np.exp(-v)), rtol=1e-7, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype, atol", [(np.float64, 4e-16), (np.float32, 3e-7)])
+def test_tanh_matches_numpy_tanh(dtype, atol):
+    z = np.linspace(-25, 25, 10001).astype(dtype)
+    result = lstm.tanh(z)
+    assert result.dtype == dtype
+    np.testing.assert_allclose(result, np.tanh(z.astype(np.float64)), rtol=0, atol=atol)
+    with np.errstate(over="raise"):
+        np.testing.assert_array_equal(lstm.tanh(np.array([-1e4, 0.0, 1e4], dtype)), [-1.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("function, reference", [(lstm.sigmoid, lambda v: 1 / (1 + np.exp(-v))), (lstm.tanh, np.tanh)])
+def test_activations_write_into_out_and_keep_scalars_scalar(function, reference):
+    z = np.array([[-2.0, 0.5], [3.0, -0.25]])
+    out = np.empty_like(z)
+    assert function(z, out=out) is out
+    np.testing.assert_allclose(out, reference(z), rtol=1e-15)
+    assert isinstance(function(0.5), np.float64) and function(0.5) == pytest.approx(reference(0.5), rel=1e-15)
+    assert function(np.array([1, 2])).dtype == np.float64  # integers computed in float64
+
+
+def test_backward_gives_the_same_gradients_for_a_rebuilt_trace_and_leaves_its_inputs_unchanged():
+    """A trace of plain (batch, steps, units) copies, as other code builds one, gives the same result."""
+    rng = np.random.default_rng(5)
+    weights = lstm.init_lstm(3, 4, rng, scale=1.0)
+    x, dh = rng.normal(size=(2, 6, 3)), rng.normal(size=(2, 6, 4))
+    trace = lstm.lstm_forward(x, weights)
+    rebuilt = lstm.LSTMTrace(*(np.array(getattr(trace, name), order="C") for name in ("h", "c", "i", "f", "c_tilde", "o")))
+    before = {name: getattr(trace, name).copy() for name in ("h", "c", "i", "f", "c_tilde", "o")}
+    dh_before = dh.copy()
+    ours, again = lstm.lstm_backward(x, weights, trace, dh), lstm.lstm_backward(x, weights, rebuilt, dh)
+    for name in ("dW_x", "dW_h", "db", "dx", "dh0", "dc0"):
+        np.testing.assert_array_equal(getattr(ours, name), getattr(again, name))
+    for name, value in before.items():
+        np.testing.assert_array_equal(getattr(trace, name), value)
+    np.testing.assert_array_equal(dh, dh_before)
+
+
+def test_backward_matches_the_step_by_step_equations_in_float64():
+    """The batched products after the loop give what the textbook loop (one step, all products) gives."""
+    rng = np.random.default_rng(6)
+    weights = lstm.init_lstm(3, 4, rng, scale=1.0)
+    x, dh, h0, c0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 5, 4)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    trace = lstm.lstm_forward(x, weights, h0, c0)
+    grads = lstm.lstm_backward(x, weights, trace, dh, h0, c0)
+    dW_x, dW_h, db = np.zeros_like(weights.W_x), np.zeros_like(weights.W_h), np.zeros_like(weights.b)
+    dh_next, dc_next = np.zeros((2, 4)), np.zeros((2, 4))
+    for t in reversed(range(5)):
+        h_prev = trace.h[:, t - 1] if t else h0
+        c_prev = trace.c[:, t - 1] if t else c0
+        i, f, c_tilde, o = trace.i[:, t], trace.f[:, t], trace.c_tilde[:, t], trace.o[:, t]
+        dh_t = dh[:, t] + dh_next
+        dc_t = dc_next + dh_t * o * (1 - np.tanh(trace.c[:, t]) ** 2)
+        da = np.concatenate([dc_t * c_tilde * i * (1 - i), dc_t * c_prev * f * (1 - f),
+                             dc_t * i * (1 - c_tilde**2), dh_t * np.tanh(trace.c[:, t]) * o * (1 - o)], axis=1)
+        dW_x, dW_h, db = dW_x + x[:, t].T @ da, dW_h + h_prev.T @ da, db + da.sum(axis=0)
+        np.testing.assert_allclose(grads.dx[:, t], da @ weights.W_x.T, rtol=1e-12, atol=1e-15)
+        dh_next, dc_next = da @ weights.W_h.T, dc_t * f
+    for mine, expected in ((grads.dW_x, dW_x), (grads.dW_h, dW_h), (grads.db, db), (grads.dh0, dh_next), (grads.dc0, dc_next)):
+        np.testing.assert_allclose(mine, expected, rtol=1e-12, atol=1e-14)
