@@ -8,8 +8,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
+# Recipes run in bash with pipefail, so that a failing command in a pipeline fails the recipe.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -ec
+
 # pip prints a warning per package for missing local index folders on some machines; drop those lines.
-PIP_FILTER := grep -v "^WARNING: Location" || true
+# grep exits 1 when it selects no line (pip printed nothing else): that is not an error; pip's own
+# exit status still fails the pipeline, so a failed install fails the target and leaves no stamp,
+# and the next make retries it.
+PIP_FILTER := { grep -v "^WARNING: Location" || test $$? -eq 1; }
 
 .PHONY: help book test unit execute notebook bench timings clean distclean
 

@@ -6,8 +6,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from lstm_helpers import data, repro
+
+# Property tests (tests/test_properties_*.py): derandomized so that a CI run is reproducible,
+# no per-example deadline (the first call of a helper can be slow on a busy machine), and few
+# enough examples that the whole suite stays within its time budget.
+settings.register_profile(
+    "book", derandomize=True, deadline=None, max_examples=40, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("book")
 
 # Some tests build Keras layers; keep TensorFlow's start-up as quiet as in the chapters.
 repro.quiet_tensorflow_env()
