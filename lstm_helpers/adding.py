@@ -19,10 +19,11 @@ learned something only if it goes clearly below that.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
-from lstm_helpers._checks import check_int
+from lstm_helpers._checks import check_float_array, check_instance, check_int, check_real
 
 #: Mean squared error of always predicting 1, the mean of the target.
 BASELINE_MSE = 1.0 / 6.0
@@ -32,6 +33,9 @@ KINDS = ("SimpleRNN", "LSTM", "GRU")
 
 #: LSTM variants built from :mod:`lstm_helpers.keras_variants`, also accepted as ``kind``.
 VARIANT_KINDS = ("PeepholeLSTM", "CoupledLSTM")
+
+#: Largest seed :func:`train_recurrent` accepts (numpy's legacy seeding, which Keras calls, stops there).
+_MAX_SEED = 2**32 - 1
 
 
 def adding_problem(n_samples: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -43,8 +47,10 @@ def adding_problem(n_samples: int, steps: int, rng: np.random.Generator) -> tupl
         Number of sequences, ``>= 1``.
     steps : int
         Sequence length ``T``, ``>= 2``. The first marker is in steps ``0 … T//2 - 1``, the second in
-        ``T//2 … T-1``.
+        ``T//2 … T-1`` (with one step there is no first half, so the problem cannot be posed).
     rng : numpy.random.Generator
+        For example ``np.random.default_rng(0)``; the legacy ``np.random`` functions and integer
+        seeds are refused, so that every draw is explicit about its stream.
 
     Returns
     -------
@@ -56,7 +62,8 @@ def adding_problem(n_samples: int, steps: int, rng: np.random.Generator) -> tupl
     Raises
     ------
     ValueError
-        If ``n_samples < 1``, ``steps < 2`` or ``rng`` is not a numpy Generator.
+        If ``n_samples`` is not an integer ``>= 1``, ``steps`` not an integer ``>= 2`` (floats such
+        as ``2.0`` included), or ``rng`` is not a numpy Generator.
 
     Examples
     --------
@@ -66,8 +73,7 @@ def adding_problem(n_samples: int, steps: int, rng: np.random.Generator) -> tupl
     """
     n_samples = check_int("n_samples", n_samples, minimum=1)
     steps = check_int("steps", steps, minimum=2)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
+    _check_rng(rng)
     values = rng.uniform(0.0, 1.0, size=(n_samples, steps))
     first = rng.integers(0, steps // 2, size=n_samples)
     second = rng.integers(steps // 2, steps, size=n_samples)
@@ -77,6 +83,13 @@ def adding_problem(n_samples: int, steps: int, rng: np.random.Generator) -> tupl
     X = np.stack([values, markers], axis=-1).astype(np.float32)
     y = (values * markers).sum(axis=1).astype(np.float32)
     return X, y
+
+
+def _check_rng(rng: object) -> None:
+    """Raise ``ValueError`` naming ``rng`` unless it is a ``numpy.random.Generator``."""
+    if not isinstance(rng, np.random.Generator):
+        shown = f"the module {rng.__name__}" if isinstance(rng, ModuleType) else f"{rng!r:.60} ({type(rng).__name__})"
+        raise ValueError(f"rng must be a numpy.random.Generator such as np.random.default_rng(0), got {shown}")
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,15 @@ class TrainingConfig:
         Adam's step size.
     solved_mse : float
         Training stops after the first epoch whose validation MSE is below this ("solved");
-        the test set plays no part in it.
+        the test set plays no part in it. ``0`` never stops early.
+
+    Raises
+    ------
+    ValueError
+        If a count (``units`` … ``batch_size``) is not an integer ``>= 1`` (``2.0`` included), or
+        ``learning_rate`` is not finite and ``> 0``, or ``solved_mse`` not finite and ``>= 0``.
+    TypeError
+        If ``learning_rate`` or ``solved_mse`` is not a real number (a string, a bool).
     """
 
     units: int = 32
@@ -107,6 +128,13 @@ class TrainingConfig:
     batch_size: int = 32
     learning_rate: float = 0.01
     solved_mse: float = 0.01
+
+    def __post_init__(self) -> None:
+        for name in ("units", "n_train", "n_validation", "n_test", "epochs", "batch_size"):
+            object.__setattr__(self, name, check_int(name, getattr(self, name), minimum=1))
+        rate = check_real("learning_rate", self.learning_rate, minimum=0.0, strict=True)
+        object.__setattr__(self, "learning_rate", rate)
+        object.__setattr__(self, "solved_mse", check_real("solved_mse", self.solved_mse, minimum=0.0))
 
 
 @dataclass(frozen=True)
@@ -121,11 +149,35 @@ class TrainingResult:
         Validation MSE after each epoch that ran.
     test_mse : float
         MSE on the test sequences after training.
+
+    Raises
+    ------
+    ValueError
+        If ``validation_mse`` is empty or not one-dimensional, or any MSE is negative or nan/inf.
+    TypeError
+        If an MSE is not a real number.
     """
 
     model: object
     validation_mse: list[float]
     test_mse: float
+
+    def __post_init__(self) -> None:
+        mse = check_float_array("validation_mse", self.validation_mse)
+        if mse.ndim != 1 or mse.size == 0:
+            raise ValueError(f"validation_mse must be a non-empty list (one MSE per epoch), got shape {mse.shape}")
+        if (mse < 0).any():
+            raise ValueError(f"validation_mse must be >= 0, got {mse.min()}")
+        object.__setattr__(self, "validation_mse", [float(v) for v in mse])
+        object.__setattr__(self, "test_mse", check_real("test_mse", self.test_mse, minimum=0.0))
+
+
+def _check_kind(kind: object) -> str:
+    """Return ``kind`` as a ``str`` if it is one of :data:`KINDS` or :data:`VARIANT_KINDS`, else raise ``ValueError``."""
+    if not isinstance(kind, str) or kind not in KINDS + VARIANT_KINDS:
+        given = repr(kind) if isinstance(kind, str) else f"{kind!r:.60} ({type(kind).__name__})"
+        raise ValueError(f"kind must be one of {KINDS + VARIANT_KINDS}, got {given}")
+    return str(kind)
 
 
 def build_recurrent(kind: str, units: int, steps: int | None = None, features: int = 2) -> object:
@@ -139,14 +191,22 @@ def build_recurrent(kind: str, units: int, steps: int | None = None, features: i
     steps : int, optional
         Sequence length; ``None`` accepts any length.
     features : int, default 2
+        Numbers per step, ``>= 1``.
 
     Returns
     -------
     model : keras.Sequential
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not one of the names above, or ``units``, ``steps`` (unless ``None``) or
+        ``features`` is not an integer ``>= 1`` (``2.0`` included); all before Keras is imported.
     """
-    if kind not in KINDS + VARIANT_KINDS:
-        raise ValueError(f"kind must be one of {KINDS + VARIANT_KINDS}, got {kind!r}")
+    kind = _check_kind(kind)
     units = check_int("units", units, minimum=1)
+    steps = None if steps is None else check_int("steps", steps, minimum=1)
+    features = check_int("features", features, minimum=1)
     import keras  # not at module level: importing lstm_helpers must not start TensorFlow
 
     if kind in VARIANT_KINDS:
@@ -168,18 +228,31 @@ def train_recurrent(kind: str, steps: int, seed: int, config: TrainingConfig = T
 
     Parameters
     ----------
-    kind : {"SimpleRNN", "LSTM", "GRU"}
+    kind : {"SimpleRNN", "LSTM", "GRU", "PeepholeLSTM", "CoupledLSTM"}
     steps : int
         Sequence length ``T``, ``>= 2``.
     seed : int
-        Seeds the data draw and Keras, ``>= 0``.
+        Seeds the data draw and Keras, ``0 … 2**32 - 1``.
     config : TrainingConfig
 
     Returns
     -------
     result : TrainingResult
+
+    Raises
+    ------
+    ValueError
+        If ``kind``, ``steps`` or ``seed`` is out of range (checked before any data is drawn), or if
+        training diverges (a validation or test MSE of nan/inf: lower ``config.learning_rate``).
+    TypeError
+        If ``config`` is not a :class:`TrainingConfig`.
     """
+    kind = _check_kind(kind)
+    steps = check_int("steps", steps, minimum=2)
     seed = check_int("seed", seed, minimum=0)
+    if seed > _MAX_SEED:
+        raise ValueError(f"seed must be an integer <= 2**32 - 1 (numpy's limit), got {seed}")
+    check_instance("config", config, TrainingConfig)
     import keras
 
     rng = np.random.default_rng(seed)
@@ -192,7 +265,7 @@ def train_recurrent(kind: str, steps: int, seed: int, config: TrainingConfig = T
 
     class StopWhenSolved(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
-            if logs["val_loss"] < config.solved_mse:
+            if logs["val_loss"] < config.solved_mse or not np.isfinite(logs["val_loss"]):
                 self.model.stop_training = True
 
     history = model.fit(
@@ -200,4 +273,8 @@ def train_recurrent(kind: str, steps: int, seed: int, config: TrainingConfig = T
         validation_data=(X_val, y_val), callbacks=[StopWhenSolved()], verbose=0,
     )
     test_mse = float(model.evaluate(X_test, y_test, batch_size=500, verbose=0))
-    return TrainingResult(model=model, validation_mse=[float(v) for v in history.history["val_loss"]], test_mse=test_mse)
+    validation_mse = [float(v) for v in history.history["val_loss"]]
+    if not np.isfinite([*validation_mse, test_mse]).all():
+        raise ValueError(f"training diverged: validation MSE {validation_mse[-1]} after epoch {len(validation_mse)}, "
+                         f"test MSE {test_mse}; lower config.learning_rate (got {config.learning_rate})")
+    return TrainingResult(model=model, validation_mse=validation_mse, test_mse=test_mse)

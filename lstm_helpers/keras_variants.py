@@ -14,7 +14,18 @@ import keras
 import numpy as np
 from keras import ops
 
+from lstm_helpers._checks import check_int
 from lstm_helpers.lstm_variants import VariantWeights
+
+
+def _check_bool(name: str, value: object) -> bool:
+    """Return ``value`` as a ``bool`` if it is one (numpy's included), else raise ``ValueError``.
+
+    ``bool("no")`` is ``True``: a string or a number would silently switch a variant on.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r:.40} ({type(value).__name__})")
+    return bool(value)
 
 
 class VariantLSTMCell(keras.layers.Layer):
@@ -23,15 +34,27 @@ class VariantLSTMCell(keras.layers.Layer):
     Parameters
     ----------
     units : int
+        Hidden units, ``>= 1``.
     peephole : bool
         Gates also see the cell state through diagonal weights ``p_i``, ``p_f``, ``p_o``.
     coupled : bool
         ``i_t = 1 − f_t``; the kernel has three blocks (f, c̃, o).
+    **kwargs
+        Passed to ``keras.layers.Layer`` (``name``, ``dtype``…).
+
+    Raises
+    ------
+    ValueError
+        If ``units`` is not an integer ``>= 1`` (``2.7`` and ``2.0`` included: never truncated), or
+        ``peephole``/``coupled`` is not a bool; when built, if the inputs' last dimension (the
+        features) is unknown or ``< 1``.
     """
 
     def __init__(self, units: int, peephole: bool = False, coupled: bool = False, **kwargs):
+        units = check_int("units", units, minimum=1)
+        peephole, coupled = _check_bool("peephole", peephole), _check_bool("coupled", coupled)
         super().__init__(**kwargs)
-        self.units, self.peephole, self.coupled = int(units), bool(peephole), bool(coupled)
+        self.units, self.peephole, self.coupled = units, peephole, coupled
         self.gates = ("f", "c_tilde", "o") if coupled else ("i", "f", "c_tilde", "o")
         self.sigmoid_gates = ("f", "o") if coupled else ("i", "f", "o")
         self.state_size = [self.units, self.units]
@@ -39,6 +62,9 @@ class VariantLSTMCell(keras.layers.Layer):
 
     def build(self, input_shape):
         features, units, n_gates = input_shape[-1], self.units, len(self.gates)
+        if features is None or int(features) < 1:
+            raise ValueError(f"the inputs' last dimension (features) must be known and >= 1, got input shape "
+                             f"{tuple(input_shape)}")
         self.kernel = self.add_weight(shape=(features, n_gates * units), initializer="glorot_uniform", name="kernel")
         self.recurrent_kernel = self.add_weight(shape=(units, n_gates * units), initializer="orthogonal",
                                                 name="recurrent_kernel")
@@ -73,7 +99,14 @@ class VariantLSTMCell(keras.layers.Layer):
 
 
 def variant_layer(units: int, peephole: bool = False, coupled: bool = False, **rnn_kwargs) -> keras.layers.RNN:
-    """``keras.layers.RNN(VariantLSTMCell(units, peephole, coupled), **rnn_kwargs)``."""
+    """``keras.layers.RNN(VariantLSTMCell(units, peephole, coupled), **rnn_kwargs)``.
+
+    Raises
+    ------
+    ValueError
+        If ``units`` is not an integer ``>= 1`` or ``peephole``/``coupled`` not a bool (see
+        :class:`VariantLSTMCell`); Keras checks ``rnn_kwargs``.
+    """
     return keras.layers.RNN(VariantLSTMCell(units, peephole=peephole, coupled=coupled), **rnn_kwargs)
 
 
@@ -85,7 +118,7 @@ def to_numpy(layer: keras.layers.RNN) -> VariantWeights:
     ValueError
         If ``layer`` is not a built ``keras.layers.RNN`` around a :class:`VariantLSTMCell`.
     """
-    cell = getattr(layer, "cell", None)
+    cell = getattr(layer, "cell", None) if isinstance(layer, keras.layers.RNN) else None
     if not isinstance(cell, VariantLSTMCell):
         raise ValueError(f"layer must be keras.layers.RNN(VariantLSTMCell(...)), got {type(layer).__name__}")
     if not cell.built:

@@ -31,8 +31,8 @@ import numpy as np
 
 __all__ = [
     "BOOK_STYLE", "COLORS", "DELTA_COLOR", "DIAGRAM_WIDTH", "GATE_COLORS", "GRU_HIGHLIGHTS",
-    "LSTM_HIGHLIGHTS", "draw_gru_cell", "draw_lstm_backward", "draw_lstm_cell", "draw_unrolled",
-    "use_book_style",
+    "LSTM_HIGHLIGHTS", "UNROLLED_CELLS", "draw_gru_cell", "draw_lstm_backward", "draw_lstm_cell",
+    "draw_unrolled", "use_book_style",
 ]
 
 #: Colours for the same roles across chapters: data, model, highlight, second highlight, baseline.
@@ -79,6 +79,9 @@ _SHAPE_GREY = "#6b6b6b"  # shapes and notes
 #: Allowed ``highlight`` values.
 LSTM_HIGHLIGHTS = (None, "f", "i", "c_tilde", "o", "c", "h")
 GRU_HIGHLIGHTS = (None, "z", "r", "h_tilde", "h")
+#: Layers :func:`draw_unrolled` draws, with the states each carries from step to step.
+UNROLLED_CELLS = {"RNN": ("h",), "SimpleRNN": ("h",), "GRU": ("h",), "LSTM": ("c", "h"),
+                  "PeepholeLSTM": ("c", "h"), "CoupledLSTM": ("c", "h")}
 #: Width of a diagram's figure in inches: 1000 pixels at the book's 100 dpi, about its column.
 DIAGRAM_WIDTH = 10.0
 
@@ -92,7 +95,8 @@ def use_book_style() -> None:
     mpl.rcParams.update(BOOK_STYLE)
 
 
-def draw_unrolled(ax, steps: int = 4, cell: str = "RNN", carries: tuple[str, ...] = ("h",)) -> None:
+def draw_unrolled(ax, steps: int = 4, cell: str = "RNN",
+                  carries: tuple[str, ...] | None = None) -> None:
     """Draw a recurrent layer unrolled over ``steps`` steps: one box per step, shared weights.
 
     Inputs ``x_t`` enter from below, outputs ``h_t`` leave at the top, and each carried state
@@ -104,23 +108,46 @@ def draw_unrolled(ax, steps: int = 4, cell: str = "RNN", carries: tuple[str, ...
         Drawn on; its axis lines are switched off.
     steps : int, default 4
         Number of boxes, ``>= 1``.
-    cell : str, default "RNN"
-        Label inside each box.
-    carries : tuple of str, default ("h",)
-        Names of the states passed from step to step, drawn top to bottom in this order.
+    cell : {"RNN", "SimpleRNN", "GRU", "LSTM", "PeepholeLSTM", "CoupledLSTM"}, default "RNN"
+        The layer drawn, written inside each box.
+    carries : tuple of str, optional
+        Names of the states passed from step to step, drawn top to bottom in this order: the
+        cell's own states (:data:`UNROLLED_CELLS`), ``("h",)`` for an RNN or GRU, ``("c", "h")``
+        in some order for an LSTM. By default the cell's states in that order.
 
     Raises
     ------
     ValueError
-        If ``steps < 1`` or ``carries`` is empty.
+        If ``ax`` is not an Axes, ``steps`` not an integer ``>= 1``, ``cell`` not one of the names
+        above, or ``carries`` not the cell's states.
+    TypeError
+        If ``carries`` is a single string (``"h"``: write ``("h",)``) or holds anything but strings.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> draw_unrolled(ax, steps=2, cell="LSTM")
+    >>> [t.get_text() for t in ax.texts][:4]
+    ['LSTM\\n(W, b)', '$x_{1}$', '$h_{1}$', '$c_{0}$']
+    >>> plt.close(fig)
     """
+    from matplotlib.axes import Axes
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    from lstm_helpers._checks import check_int
+    from lstm_helpers._checks import check_int, check_strings
 
+    if not isinstance(ax, Axes):
+        raise ValueError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
     steps = check_int("steps", steps, minimum=1)
+    _check_choice("cell", cell, tuple(UNROLLED_CELLS))
+    states = UNROLLED_CELLS[cell]
+    carries = states if carries is None else tuple(check_strings("carries", carries))
     if not carries:
         raise ValueError("carries must name at least one state, got ()")
+    if sorted(carries) != sorted(states):
+        raise ValueError(f"carries must be the states of {cell}, {states}, in the order to draw "
+                         f"them; got {carries}")
     width, gap = 1.0, 0.9
     arrow = dict(arrowstyle="-|>", mutation_scale=12, lw=1.2)
     for k in range(steps):

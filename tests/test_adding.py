@@ -41,8 +41,15 @@ def test_draws_repeat_with_the_seed():
     "args, message",
     [
         ((0, 5), r"n_samples must be an integer >= 1, got 0"),
+        ((-3, 5), r"n_samples must be an integer >= 1, got -3"),
+        ((2.0, 5), r"n_samples must be an integer >= 1, got 2.0 \(float\)"),
+        ((True, 5), r"n_samples must be an integer >= 1, got True \(bool\)"),
         ((3, 1), r"steps must be an integer >= 2, got 1"),
-        ((3, 5, "seed"), r"rng must be a numpy.random.Generator, got 'seed'"),
+        ((3, 5.5), r"steps must be an integer >= 2, got 5.5 \(float\)"),
+        ((3, 5, "seed"), r"rng must be a numpy.random.Generator such as np.random.default_rng\(0\), got 'seed' \(str\)"),
+        ((3, 5, 0), r"rng must be a numpy.random.Generator .*got 0 \(int\)"),
+        ((3, 5, np.random), r"rng must be a numpy.random.Generator .*got the module numpy.random$"),
+        ((3, 5, np.random.RandomState(0)), r"rng must be a numpy.random.Generator .*\(RandomState\)"),
     ],
 )
 def test_adding_problem_rejects_bad_arguments(args, message):
@@ -50,6 +57,59 @@ def test_adding_problem_rejects_bad_arguments(args, message):
         args = (*args, np.random.default_rng(0))
     with pytest.raises(ValueError, match=message):
         adding.adding_problem(*args)
+
+
+def test_adding_problem_accepts_numpy_integers():
+    X, y = adding.adding_problem(np.int64(2), np.int32(4), np.random.default_rng(0))
+    assert X.shape == (2, 4, 2) and y.shape == (2,)
+
+
+@pytest.mark.parametrize(
+    "field, value, error, message",
+    [
+        ("units", 0, ValueError, r"units must be an integer >= 1, got 0"),
+        ("units", 2.7, ValueError, r"units must be an integer >= 1, got 2.7 \(float\)"),
+        ("n_train", -5, ValueError, r"n_train must be an integer >= 1, got -5"),
+        ("n_validation", 0, ValueError, r"n_validation must be an integer >= 1, got 0"),
+        ("n_test", 10.0, ValueError, r"n_test must be an integer >= 1, got 10.0 \(float\)"),
+        ("epochs", 0, ValueError, r"epochs must be an integer >= 1, got 0"),
+        ("batch_size", 0, ValueError, r"batch_size must be an integer >= 1, got 0"),
+        ("batch_size", True, ValueError, r"batch_size must be an integer >= 1, got True \(bool\)"),
+        ("learning_rate", -0.01, ValueError, r"learning_rate must be > 0.0, got -0.01"),
+        ("learning_rate", 0, ValueError, r"learning_rate must be > 0.0, got 0.0"),
+        ("learning_rate", float("inf"), ValueError, r"learning_rate must be finite, got inf"),
+        ("learning_rate", "0.01", TypeError, r"learning_rate must be a real number, got '0.01' \(str\)"),
+        ("solved_mse", -0.1, ValueError, r"solved_mse must be >= 0.0, got -0.1"),
+        ("solved_mse", float("nan"), ValueError, r"solved_mse must be finite, got nan"),
+    ],
+)
+def test_training_config_rejects_bad_fields(field, value, error, message):
+    with pytest.raises(error, match=message):
+        adding.TrainingConfig(**{field: value})
+
+
+def test_training_config_keeps_good_values_and_stores_plain_numbers():
+    config = adding.TrainingConfig(units=np.int64(8), epochs=30, learning_rate=np.float32(0.5))
+    assert config.units == 8 and type(config.units) is int and type(config.learning_rate) is float
+    assert repr(adding.TrainingConfig()) == (  # printed by chapter 7
+        "TrainingConfig(units=32, n_train=4000, n_validation=500, n_test=1000, epochs=8, batch_size=32, "
+        "learning_rate=0.01, solved_mse=0.01)")
+
+
+@pytest.mark.parametrize(
+    "validation_mse, test_mse, error, message",
+    [
+        ([], 0.1, ValueError, r"validation_mse must be a non-empty list"),
+        ([0.2, float("nan")], 0.1, ValueError, r"validation_mse must be finite, got 1 nan/inf values of 2"),
+        ([0.2, -0.1], 0.1, ValueError, r"validation_mse must be >= 0"),
+        ("0.2", 0.1, TypeError, r"validation_mse must be an array of numbers, got a str"),
+        ([0.2], float("nan"), ValueError, r"test_mse must be finite"),
+        ([0.2], None, TypeError, r"test_mse must be a real number"),
+    ],
+)
+def test_training_result_rejects_bad_values(validation_mse, test_mse, error, message):
+    with pytest.raises(error, match=message):
+        adding.TrainingResult(model=None, validation_mse=validation_mse, test_mse=test_mse)
 
 
 @pytest.mark.parametrize("kind", adding.KINDS + adding.VARIANT_KINDS)
@@ -63,7 +123,14 @@ def test_build_recurrent_maps_sequences_to_one_number(keras, kind):
 @pytest.mark.parametrize(
     "kwargs, message",
     [({"kind": "Transformer", "units": 3}, r"kind must be one of \('SimpleRNN', 'LSTM', 'GRU', 'PeepholeLSTM', 'CoupledLSTM'\), got 'Transformer'"),
-     ({"kind": "LSTM", "units": 0}, r"units must be an integer >= 1, got 0")],
+     ({"kind": ["LSTM"], "units": 3}, r"kind must be one of .*, got \['LSTM'\] \(list\)"),
+     ({"kind": np.array("LSTM"), "units": 3}, r"kind must be one of .*, got array\('LSTM'.*\(ndarray\)"),
+     ({"kind": "LSTM", "units": 0}, r"units must be an integer >= 1, got 0"),
+     ({"kind": "LSTM", "units": 2.7}, r"units must be an integer >= 1, got 2.7 \(float\)"),
+     ({"kind": "LSTM", "units": 3, "steps": 0}, r"steps must be an integer >= 1, got 0"),
+     ({"kind": "LSTM", "units": 3, "steps": 2.5}, r"steps must be an integer >= 1, got 2.5 \(float\)"),
+     ({"kind": "LSTM", "units": 3, "features": 0}, r"features must be an integer >= 1, got 0"),
+     ({"kind": "GRU", "units": 3, "features": "2"}, r"features must be an integer >= 1, got '2' \(str\)")],
 )
 def test_build_recurrent_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -78,6 +145,30 @@ def test_train_recurrent_learns_short_sequences_and_stops_when_solved(keras):
     assert all(v >= 0.05 for v in result.validation_mse[:-1])
 
 
-def test_train_recurrent_rejects_negative_seed():
-    with pytest.raises(ValueError, match=r"seed must be an integer >= 0, got -1"):
-        adding.train_recurrent("LSTM", steps=5, seed=-1)
+@pytest.mark.parametrize(
+    "args, error, message",
+    [
+        (("LSTM", 5, -1), ValueError, r"seed must be an integer >= 0, got -1"),
+        (("LSTM", 5, 1.0), ValueError, r"seed must be an integer >= 0, got 1.0 \(float\)"),
+        (("LSTM", 5, 2**32), ValueError, r"seed must be an integer <= 2\*\*32 - 1 \(numpy's limit\), got 4294967296"),
+        (("LSTMX", 5, 0), ValueError, r"kind must be one of .*, got 'LSTMX'"),
+        (("LSTM", 1, 0), ValueError, r"steps must be an integer >= 2, got 1"),
+        (("LSTM", 5.0, 0), ValueError, r"steps must be an integer >= 2, got 5.0 \(float\)"),
+        (("LSTM", 5, 0, {"units": 3}), TypeError, r"config must be a TrainingConfig, got dict"),
+    ],
+)
+def test_train_recurrent_rejects_bad_arguments_before_drawing_data(monkeypatch, args, error, message):
+    def fail(*args):
+        raise AssertionError("adding_problem called before the arguments were checked")
+
+    monkeypatch.setattr(adding, "adding_problem", fail)
+    with pytest.raises(error, match=message):
+        adding.train_recurrent(*args)
+
+
+def test_train_recurrent_refuses_to_return_a_diverged_model(keras):
+    config = adding.TrainingConfig(units=2, n_train=64, n_validation=16, n_test=16, epochs=3, batch_size=16,
+                                   learning_rate=1e30)
+    with pytest.raises(ValueError, match=r"training diverged: validation MSE nan after epoch 1, .*"
+                                         r"lower config.learning_rate \(got 1e\+30\)"):
+        adding.train_recurrent("SimpleRNN", 4, 0, config)

@@ -52,3 +52,66 @@ def test_to_numpy_rejects_other_layers(keras):
         to_numpy(keras.layers.LSTM(3))
     with pytest.raises(ValueError, match=r"layer must be built"):
         to_numpy(variant_layer(3))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"units": 2.7}, r"units must be an integer >= 1, got 2.7 \(float\)"),
+        ({"units": 2.0}, r"units must be an integer >= 1, got 2.0 \(float\)"),
+        ({"units": 0}, r"units must be an integer >= 1, got 0"),
+        ({"units": -3}, r"units must be an integer >= 1, got -3"),
+        ({"units": "3"}, r"units must be an integer >= 1, got '3' \(str\)"),
+        ({"units": True}, r"units must be an integer >= 1, got True \(bool\)"),
+        ({"units": 3, "peephole": "no"}, r"peephole must be True or False, got 'no' \(str\)"),
+        ({"units": 3, "coupled": 1}, r"coupled must be True or False, got 1 \(int\)"),
+        ({"units": 3, "coupled": None}, r"coupled must be True or False, got None"),
+    ],
+)
+def test_cell_and_layer_reject_bad_arguments(keras, kwargs, message):
+    from lstm_helpers.keras_variants import VariantLSTMCell, variant_layer
+
+    with pytest.raises(ValueError, match=message):
+        VariantLSTMCell(**kwargs)
+    with pytest.raises(ValueError, match=message):
+        variant_layer(**kwargs)
+
+
+def test_cell_accepts_numpy_integers_and_bools(keras):
+    from lstm_helpers.keras_variants import VariantLSTMCell
+
+    cell = VariantLSTMCell(np.int64(3), peephole=np.bool_(True))
+    assert cell.units == 3 and type(cell.units) is int and cell.peephole is True
+
+
+@pytest.mark.parametrize("input_shape", [(None, None, None), (None, 5, 0)])
+def test_layer_refuses_inputs_without_features(keras, input_shape):
+    from lstm_helpers.keras_variants import variant_layer
+
+    with pytest.raises(ValueError, match=r"the inputs' last dimension \(features\) must be known and >= 1"):
+        variant_layer(3).build(input_shape)
+
+
+def test_to_numpy_rejects_objects_that_only_look_like_a_variant_layer(keras):
+    from types import SimpleNamespace
+
+    from lstm_helpers.keras_variants import VariantLSTMCell, to_numpy
+
+    cell = VariantLSTMCell(2)
+    cell.build((None, 3))
+    for layer in (SimpleNamespace(cell=cell), cell, None, "layer"):
+        with pytest.raises(ValueError, match=r"layer must be keras.layers.RNN\(VariantLSTMCell\(...\)\), got"):
+            to_numpy(layer)
+
+
+def test_to_numpy_returns_writable_copies(keras):
+    from lstm_helpers.keras_variants import to_numpy, variant_layer
+
+    layer = variant_layer(2, peephole=True)
+    layer.build((None, None, 3))
+    weights = to_numpy(layer)
+    before = layer.cell.kernel.numpy().copy()
+    for array in (weights.W_x, weights.W_h, weights.b, weights.peephole):
+        assert array.flags.writeable
+        array += 1.0
+    np.testing.assert_array_equal(layer.cell.kernel.numpy(), before)

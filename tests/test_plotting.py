@@ -79,13 +79,47 @@ def test_draw_unrolled_draws_one_box_per_step_and_every_carry():
     plt.close(fig)
 
 
-def test_draw_unrolled_rejects_bad_arguments():
-    fig, ax = plt.subplots()
-    with pytest.raises(ValueError, match=r"steps must be an integer >= 1, got 0"):
-        plotting.draw_unrolled(ax, steps=0)
-    with pytest.raises(ValueError, match=r"carries must name at least one state"):
-        plotting.draw_unrolled(ax, carries=())
+def test_draw_unrolled_carries_the_cell_s_states_by_default():
+    fig, axes = plt.subplots(1, 2)
+    plotting.draw_unrolled(axes[0], steps=2, cell="LSTM")
+    plotting.draw_unrolled(axes[1], steps=2, cell="GRU")
+    assert {"$c_{0}$", "$h_{0}$"} <= {t.get_text() for t in axes[0].texts}
+    assert "$h_{0}$" in {t.get_text() for t in axes[1].texts}
+    assert "$c_{0}$" not in {t.get_text() for t in axes[1].texts}
     plt.close(fig)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"steps": 0}, ValueError, r"steps must be an integer >= 1, got 0"),
+    ({"steps": 2.5}, ValueError, r"steps must be an integer >= 1, got 2.5 \(float\)"),
+    ({"steps": 3.0}, ValueError, r"steps must be an integer >= 1, got 3.0 \(float\)"),
+    ({"carries": ()}, ValueError, r"carries must name at least one state"),
+    ({"cell": "LSTMX"}, ValueError,
+     r"cell must be one of \('RNN', 'SimpleRNN', 'GRU', 'LSTM', 'PeepholeLSTM', 'CoupledLSTM'\), "
+     r"got 'LSTMX'"),
+    ({"cell": None}, ValueError, r"cell must be one of .*got None"),
+    ({"carries": "h"}, TypeError, r"carries must be a collection of strings .*got a single string 'h'"),
+    ({"carries": "ch", "cell": "LSTM"}, TypeError, r"carries must be a collection of strings"),
+    ({"carries": (1,)}, TypeError, r"carries must hold only strings, got 1 \(int\)"),
+    ({"carries": ("h",), "cell": "LSTM"}, ValueError,
+     r"carries must be the states of LSTM, \('c', 'h'\), in the order to draw them; got \('h',\)"),
+    ({"carries": ("c", "h")}, ValueError, r"carries must be the states of RNN, \('h',\)"),
+    ({"carries": ("h", "h")}, ValueError, r"carries must be the states of RNN"),
+])
+def test_draw_unrolled_rejects_bad_arguments(kwargs, error, match):
+    fig, ax = plt.subplots()
+    with pytest.raises(error, match=match):
+        plotting.draw_unrolled(ax, **kwargs)
+    assert not ax.patches and not ax.texts  # nothing half-drawn
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("ax, name", [(None, "NoneType"), ("axes", "str"), (lambda: plt.figure(), "Figure")])
+def test_draw_unrolled_rejects_what_is_not_an_axes(ax, name):
+    ax = ax() if callable(ax) else ax
+    with pytest.raises(ValueError, match=rf"ax must be a matplotlib Axes, got {name}"):
+        plotting.draw_unrolled(ax)
+    plt.close("all")
 
 
 # ----------------------------------------------------------------------------- the cell diagrams
