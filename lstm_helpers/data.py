@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 
@@ -24,6 +24,35 @@ MANIFEST_NAME = "README.md"
 SENTIMENT_SOURCES = ("amazon_cells", "imdb", "yelp")
 
 _CHECKSUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S+)$")
+# A line that looks like a checksum line (a long hex digest, then one path) but is not one exactly.
+_LOOSE_CHECKSUM_LINE = re.compile(r"^[0-9A-Fa-f]{32,}\s+\*?\S+$")
+
+
+def _check_path(name: str, value: object) -> Path:
+    """Return ``value`` as a ``Path`` if it is a non-empty str or path object, else raise ``TypeError``.
+
+    An int would be taken by ``open`` as a file descriptor, and ``""`` as the current folder.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or pathlib.Path, got {value!r:.60} ({type(value).__name__})")
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{name} must be a path, got the empty string {value!r}")
+    return Path(value)
+
+
+def _data_folder(folder: object) -> Path:
+    """The data folder: :func:`data_dir` for ``None``, else ``folder`` after checking that it exists."""
+    if folder is None:
+        return data_dir()
+    path = _check_path("folder", folder)
+    if not path.is_dir():
+        what = "is a file, not a folder" if path.exists() else "does not exist"
+        raise FileNotFoundError(f"folder must be an existing data folder, got {path}, which {what}")
+    if not (path / MANIFEST_NAME).is_file():
+        raise FileNotFoundError(
+            f"folder {path} has no {MANIFEST_NAME} manifest; pass a copy of the book's data/ folder"
+        )
+    return path
 
 
 @dataclass(frozen=True)
@@ -40,12 +69,44 @@ class TimeSeries:
         What is measured, for plot labels.
     unit : str
         Unit of ``values``, for axis labels.
+
+    The arrays are copied on construction, so the series does not change with the caller's arrays.
+
+    Raises
+    ------
+    TypeError
+        If ``time`` is not datetime64, ``values`` is not numeric (strings, booleans, complex),
+        or ``name`` / ``unit`` is not a str.
+    ValueError
+        If ``time`` or ``values`` is not 1-D, they differ in length, ``time`` is not increasing
+        (or holds NaT), or ``values`` holds an infinity.
     """
 
     time: np.ndarray
     values: np.ndarray
     name: str
     unit: str
+
+    def __post_init__(self) -> None:
+        time = np.array(self.time)
+        if not np.issubdtype(time.dtype, np.datetime64):
+            raise TypeError(f"time must be an array of numpy datetime64 dates, got dtype {time.dtype}")
+        values = np.array(self.values)
+        real = np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.floating)
+        if values.dtype == bool or not real:
+            raise TypeError(f"values must hold real numbers (nan where missing), got dtype {values.dtype}")
+        values = values.astype(np.float64, copy=False)
+        if time.ndim != 1 or values.shape != time.shape:
+            raise ValueError(f"time and values must both have shape (steps,), got {time.shape} and {values.shape}")
+        if np.isnat(time).any() or (time.size > 1 and not (np.diff(time) > np.timedelta64(0)).all()):
+            raise ValueError("time must be strictly increasing dates without NaT")
+        if np.isinf(values).any():
+            raise ValueError(f"values must be finite or nan, got {int(np.isinf(values).sum())} infinite")
+        for label in ("name", "unit"):
+            if not isinstance(getattr(self, label), str):
+                raise TypeError(f"{label} must be a str, got {type(getattr(self, label)).__name__}")
+        object.__setattr__(self, "time", time)
+        object.__setattr__(self, "values", values)
 
     @property
     def n_missing(self) -> int:
@@ -83,7 +144,7 @@ def read_manifest(folder: Path | None = None) -> dict[str, str]:
 
     Parameters
     ----------
-    folder : Path, optional
+    folder : str or Path, optional
         Data folder; default :func:`data_dir`.
 
     Returns
@@ -94,22 +155,45 @@ def read_manifest(folder: Path | None = None) -> dict[str, str]:
     Raises
     ------
     ValueError
-        If the manifest lists no checksum lines.
+        If the manifest lists no checksum lines, has a malformed one (a digest that is not 64
+        lower-case hex digits, or one space instead of two), or lists a file twice.
+    FileNotFoundError
+        If ``folder`` does not exist or has no manifest.
+    TypeError
+        If ``folder`` is not a str or path.
     """
-    folder = data_dir() if folder is None else Path(folder)
+    folder = _data_folder(folder)
     manifest = folder / MANIFEST_NAME
-    checksums = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
+    checksums: dict[str, str] = {}
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
         match = _CHECKSUM_LINE.match(line.strip())
+        if match is None and _LOOSE_CHECKSUM_LINE.match(line.strip()):
+            raise ValueError(
+                f"{manifest}:{number} must read '<64 lower-case hex digits>  <path>', got {line.strip()!r}"
+            )
         if match:
+            if match.group(2) in checksums:
+                raise ValueError(f"{manifest}:{number} lists {match.group(2)} a second time")
             checksums[match.group(2)] = match.group(1)
     if not checksums:
         raise ValueError(f"{manifest} must contain lines '<sha256>  <path>', found none")
     return checksums
 
 
-def sha256_of(path: Path) -> str:
-    """Return the hex SHA-256 of the file at ``path``."""
+def sha256_of(path: str | Path) -> str:
+    """Return the hex SHA-256 of the file at ``path``.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or path (an int would be read as an open file descriptor).
+    FileNotFoundError
+        If ``path`` names no file.
+    """
+    path = _check_path("path", path)
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise FileNotFoundError(f"path must name an existing file, got {path}, which {what}")
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -122,10 +206,10 @@ def dataset_path(name: str, folder: Path | None = None) -> Path:
 
     Parameters
     ----------
-    name : str
+    name : str or PurePath
         Path relative to the data folder, as listed in the manifest,
         e.g. ``"glove/glove.6B.50d.20k.txt"``.
-    folder : Path, optional
+    folder : str or Path, optional
         Data folder; default :func:`data_dir`.
 
     Returns
@@ -138,14 +222,22 @@ def dataset_path(name: str, folder: Path | None = None) -> Path:
     ValueError
         If ``name`` is not in the manifest, or the file's checksum differs from it.
     FileNotFoundError
-        If the file is listed but missing.
+        If the file is listed but missing, or ``folder`` does not exist.
+    TypeError
+        If ``name`` or ``folder`` is not a str or path.
 
     Examples
     --------
     >>> dataset_path("tinyshakespeare/input.txt").name
     'input.txt'
     """
-    folder = data_dir() if folder is None else Path(folder)
+    if isinstance(name, PurePath):
+        name = name.as_posix()
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be a str such as 'tinyshakespeare/input.txt', got {name!r:.60} ({type(name).__name__})"
+        )
+    folder = _data_folder(folder)
     checksums = read_manifest(folder)
     if name not in checksums:
         raise ValueError(f"name must be one of the bundled files {sorted(checksums)}, got {name!r}")
@@ -167,7 +259,7 @@ def load_co2(folder: Path | None = None) -> TimeSeries:
 
     Parameters
     ----------
-    folder : Path, optional
+    folder : str or Path, optional
         Data folder; default :func:`data_dir`.
 
     Returns
@@ -196,7 +288,7 @@ def load_shakespeare(folder: Path | None = None) -> str:
 
     Parameters
     ----------
-    folder : Path, optional
+    folder : str or Path, optional
         Data folder; default :func:`data_dir`.
 
     Returns
@@ -216,7 +308,7 @@ def load_sentiment(source: str = "all", folder: Path | None = None) -> tuple[lis
     ----------
     source : {"all", "amazon_cells", "imdb", "yelp"}
         Which file; ``"all"`` concatenates the three in that order (3,000 sentences).
-    folder : Path, optional
+    folder : str or Path, optional
         Data folder; default :func:`data_dir`.
 
     Returns
@@ -232,7 +324,7 @@ def load_sentiment(source: str = "all", folder: Path | None = None) -> tuple[lis
         If ``source`` is not one of the choices, or a line has no valid label.
     """
     choices = ("all", *SENTIMENT_SOURCES)
-    if source not in choices:
+    if not isinstance(source, str) or source not in choices:
         raise ValueError(f"source must be one of {choices}, got {source!r}")
     names = SENTIMENT_SOURCES if source == "all" else (source,)
     sentences: list[str] = []
@@ -255,7 +347,7 @@ def load_macrodata(folder: Path | None = None) -> dict[str, np.ndarray]:
 
     Parameters
     ----------
-    folder : Path, optional
+    folder : str or Path, optional
         Data folder; default :func:`data_dir`.
 
     Returns
@@ -284,7 +376,7 @@ def glove_path(folder: Path | None = None) -> Path:
 
     Parameters
     ----------
-    folder : Path, optional
+    folder : str or Path, optional
         Data folder for the bundled subset; default :func:`data_dir`.
 
     Returns
@@ -294,8 +386,12 @@ def glove_path(folder: Path | None = None) -> Path:
     Raises
     ------
     FileNotFoundError
-        If ``$GLOVE_PATH`` is set but names no file.
+        If ``$GLOVE_PATH`` is set but names no file, or ``folder`` does not exist.
+    TypeError
+        If ``folder`` is not a str or path.
     """
+    if folder is not None:
+        folder = _data_folder(folder)  # checked even when $GLOVE_PATH makes it unused
     override = os.environ.get(GLOVE_ENV_VAR)
     if override:
         path = Path(override)

@@ -22,6 +22,7 @@ from lstm_helpers.plotting import use_book_style
 
 QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 FULL_SIZE_ENV_VAR = "LSTM_BOOK_FULL"
+MAX_SEED = 2**32 - 1  # numpy's legacy global generator (np.random.seed) takes seeds up to this
 
 
 def full_size() -> bool:
@@ -33,16 +34,21 @@ def full_size() -> bool:
     Returns
     -------
     full : bool
-        True if ``$LSTM_BOOK_FULL`` is ``"1"``.
+        True if ``$LSTM_BOOK_FULL`` is ``"1"``; False if it is ``"0"``, empty or unset (an empty
+        value counts as unset, as for ``$LSTM_BOOK_DATA`` and ``$GLOVE_PATH``).
 
     Raises
     ------
     ValueError
-        If ``$LSTM_BOOK_FULL`` is set to anything but ``"0"`` or ``"1"``.
+        If ``$LSTM_BOOK_FULL`` is set to anything else (``"yes"``, ``"true"``, ``"2"``, ``" 1"``):
+        a value that is neither clearly on nor off is refused rather than guessed.
     """
-    value = os.environ.get(FULL_SIZE_ENV_VAR, "0")
-    if value not in ("0", "1"):
-        raise ValueError(f"${FULL_SIZE_ENV_VAR} must be '0' or '1', got {value!r}")
+    value = os.environ.get(FULL_SIZE_ENV_VAR, "")
+    if value not in ("", "0", "1"):
+        raise ValueError(
+            f"${FULL_SIZE_ENV_VAR} must be '0' or '1', got {value!r}; "
+            f"set {FULL_SIZE_ENV_VAR}=1 for the full-size runs, 0 (or leave it unset) for the small ones"
+        )
     return value == "1"
 
 
@@ -71,7 +77,8 @@ def setup(seed: int = 0, style: bool = True) -> np.random.Generator:
     ----------
     seed : int, default 0
         Seed for Python's ``random``, numpy's global generator and TensorFlow
-        (through ``keras.utils.set_random_seed``), and for the returned generator.
+        (through ``keras.utils.set_random_seed``), and for the returned generator;
+        ``0 … 2**32 - 1``.
     style : bool, default True
         Apply :func:`lstm_helpers.plotting.use_book_style`.
 
@@ -83,7 +90,10 @@ def setup(seed: int = 0, style: bool = True) -> np.random.Generator:
     Raises
     ------
     ValueError
-        If ``seed`` is not an integer ``>= 0``.
+        If ``seed`` is not an integer in ``0 … 2**32 - 1`` (a bool, a float such as ``1.0`` and
+        a str are refused too). Nothing is seeded then.
+    TypeError
+        If ``style`` is not a bool.
 
     Examples
     --------
@@ -94,6 +104,10 @@ def setup(seed: int = 0, style: bool = True) -> np.random.Generator:
     True
     """
     seed = check_int("seed", seed, minimum=0)
+    if seed > MAX_SEED:
+        raise ValueError(f"seed must be an integer <= 2**32 - 1 = {MAX_SEED}, got {seed}")
+    if not isinstance(style, (bool, np.bool_)):
+        raise TypeError(f"style must be True or False, got {style!r:.40} ({type(style).__name__})")
     quiet_tensorflow_env()
     import keras  # imported here, after the environment is set, so TensorFlow starts quiet
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_helpers._checks import check_int, check_integer_array
+from lstm_helpers._checks import check_int, check_integer_array, check_strings
 
 # Clitics split off as in the Penn Treebank and GloVe's tokenizer: "don't" -> "do", "n't";
 # "it's" -> "it", "'s". Other inner apostrophes stay inside the word ("o'er").
@@ -27,6 +27,90 @@ _CLITIC = r"(?:s|re|ve|m|ll|d)\b"
 _WORD = re.compile(
     rf"[a-z0-9]+(?=n't\b)|n't\b|'{_CLITIC}|[a-z0-9]+(?:'(?!{_CLITIC})[a-z]+)?|[^\sa-z0-9]"
 )
+_LEVELS = ("char", "word")
+
+
+def _as_array(name: str, values: object) -> np.ndarray:
+    """``np.asarray(values)``, refusing a str (``TypeError``), a masked array and ragged nesting."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got a {type(values).__name__} {values!r:.40}")
+    if isinstance(values, np.ma.MaskedArray):  # np.asarray would drop the mask and use the hidden values
+        raise TypeError(f"{name} must be a plain array, got a masked array; fill it first, e.g. {name}.filled(np.nan)")
+    try:
+        return np.asarray(values)
+    except (ValueError, TypeError) as error:  # ragged nested lists
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, got {type(values).__name__}: {error}"
+        ) from None
+
+
+def _check_numbers(name: str, values: object, *, allow_nan: bool = False, finite_hint: str | None = None) -> np.ndarray:
+    """Return ``values`` as an ndarray of integers or real floats, keeping its dtype (no copy if possible).
+
+    Refuses booleans, strings, objects and complex numbers (``ValueError`` naming the dtype), and
+    nan/inf values (only inf if ``allow_nan``). ``finite_hint`` replaces the default end of the
+    nan/inf message (`` of {size}``).
+    """
+    array = _as_array(name, values)
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise ValueError(f"{name} must be numeric, got dtype {array.dtype}; expected integers or real floats")
+    if np.issubdtype(array.dtype, np.floating):
+        bad = np.isinf(array) if allow_nan else ~np.isfinite(array)
+        if bad.any():
+            n_bad = int(bad.sum())
+            if allow_nan:
+                raise ValueError(f"{name} must be finite or nan, got {n_bad} infinite")
+            hint = f" of {array.size}" if finite_hint is None else finite_hint
+            raise ValueError(f"{name} must be finite, got {n_bad} nan/inf values{hint}")
+    return array
+
+
+def _check_ids(name: str, ids: object) -> np.ndarray:
+    """Return ``ids`` as an integer ndarray; an empty list counts as integer ids."""
+    if isinstance(ids, (str, bytes)):
+        raise TypeError(f"{name} must be an array of integer ids, got a {type(ids).__name__} {ids!r:.40}; "
+                        "Vocabulary.encode turns text into ids")
+    array = _as_array(name, ids)
+    if array.size == 0 and np.issubdtype(array.dtype, np.floating):  # np.asarray([]) is float64
+        array = array.astype(np.int64)
+    return check_integer_array(name, array)
+
+
+def _check_bool(name: str, value: object) -> bool:
+    """Return ``value`` if it is a bool (Python or numpy), else raise ``TypeError``: ``"no"`` is truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r:.40} ({type(value).__name__})")
+    return bool(value)
+
+
+def _check_token_sequence(name: str, values: object) -> list[str]:
+    """Return ``values`` as a list of non-empty strings, refusing a single string, a set and a mapping.
+
+    A set has no order, so the ids it would give change from run to run; a mapping's values would
+    be ignored.
+    """
+    if isinstance(values, (Set, Mapping)):
+        raise TypeError(f"{name} must be an ordered sequence of strings (a list or tuple), "
+                        f"got a {type(values).__name__}, whose order is not the caller's")
+    tokens = check_strings(name, values)
+    empty = [i for i, token in enumerate(tokens) if not token]
+    if empty:
+        raise ValueError(f"{name} must hold non-empty strings, got '' at position {empty[0]}")
+    return tokens
+
+
+def _check_level(level: object) -> str:
+    if not isinstance(level, str) or level not in _LEVELS:
+        raise ValueError(f"level must be 'char' or 'word', got {level!r}")
+    return level
+
+
+def _check_unknown(unknown: object) -> str | None:
+    if unknown is not None and not isinstance(unknown, str):
+        raise TypeError(f"unknown must be a str or None, got {unknown!r} ({type(unknown).__name__})")
+    if unknown == "":
+        raise ValueError("unknown must be a non-empty str, got ''")
+    return unknown
 
 
 def one_hot(ids: np.ndarray | Sequence[int], depth: int, dtype: type = np.float32) -> np.ndarray:
@@ -39,7 +123,7 @@ def one_hot(ids: np.ndarray | Sequence[int], depth: int, dtype: type = np.float3
     depth : int
         Number of classes (vocabulary size), ``>= 1``.
     dtype : numpy dtype, default float32
-        Element type of the result (float32 is what Keras layers expect).
+        Element type of the result: a float, integer or bool dtype (float32 is what Keras layers expect).
 
     Returns
     -------
@@ -49,7 +133,10 @@ def one_hot(ids: np.ndarray | Sequence[int], depth: int, dtype: type = np.float3
     Raises
     ------
     ValueError
-        If ``ids`` is not integer, holds a negative id or an id ``>= depth``, or ``depth < 1``.
+        If ``ids`` is not integer, holds a negative id or an id ``>= depth``, or ``depth`` is not an
+        integer ``>= 1``.
+    TypeError
+        If ``ids`` is a str, or ``dtype`` is not a float, integer or bool dtype.
 
     Examples
     --------
@@ -58,12 +145,24 @@ def one_hot(ids: np.ndarray | Sequence[int], depth: int, dtype: type = np.float3
            [1., 0., 0.]], dtype=float32)
     """
     depth = check_int("depth", depth, minimum=1)
-    ids = check_integer_array("ids", ids)
+    _check_output_dtype(dtype)
+    ids = _check_ids("ids", ids)
     if ids.size and ids.min() < 0:
         raise ValueError(f"ids must be >= 0, got {ids.min()}")
     if ids.size and ids.max() >= depth:
         raise ValueError(f"ids must be < depth={depth}, got {ids.max()}")
     return (ids[..., None] == np.arange(depth)).astype(dtype)
+
+
+def _check_output_dtype(dtype: object) -> None:
+    """Refuse a ``dtype`` that would turn 0/1 into text, objects or complex numbers (or ``None``: float64)."""
+    try:
+        resolved = None if dtype is None else np.dtype(dtype)  # type: ignore[call-overload]
+    except TypeError:
+        resolved = None
+    if resolved is None or not (resolved == bool or np.issubdtype(resolved, np.integer)
+                                or np.issubdtype(resolved, np.floating)):
+        raise TypeError(f"dtype must be a float, integer or bool dtype such as np.float32, got {dtype!r}")
 
 
 def split_words(text: str) -> list[str]:
@@ -108,6 +207,14 @@ class Vocabulary:
     unknown : str, optional
         Token that stands for any token not in the vocabulary; must be in ``tokens``.
         Without it, encoding an unknown token raises ``ValueError``.
+
+    Raises
+    ------
+    TypeError
+        If ``tokens`` is a single str, a set or a mapping, or holds a non-str; or ``unknown`` is not a str.
+    ValueError
+        If ``tokens`` is empty, repeats a token or holds ``''``, ``level`` is unknown, or ``unknown``
+        is not one of ``tokens``.
     """
 
     tokens: tuple[str, ...]
@@ -116,17 +223,18 @@ class Vocabulary:
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.level not in ("char", "word"):
-            raise ValueError(f"level must be 'char' or 'word', got {self.level!r}")
-        if not self.tokens:
+        _check_level(self.level)
+        tokens = tuple(_check_token_sequence("tokens", self.tokens))  # once: tokens may be an iterator
+        unknown = _check_unknown(self.unknown)
+        if not tokens:
             raise ValueError("tokens must hold at least one token, got an empty sequence")
-        index = {token: i for i, token in enumerate(self.tokens)}
-        if len(index) != len(self.tokens):
-            repeated = sorted(t for t, n in Counter(self.tokens).items() if n > 1)
+        index = {token: i for i, token in enumerate(tokens)}
+        if len(index) != len(tokens):
+            repeated = sorted(t for t, n in Counter(tokens).items() if n > 1)
             raise ValueError(f"tokens must be distinct, got repeated {repeated[:5]}")
-        if self.unknown is not None and self.unknown not in index:
-            raise ValueError(f"unknown must be one of tokens, got {self.unknown!r}")
-        object.__setattr__(self, "tokens", tuple(self.tokens))
+        if unknown is not None and unknown not in index:
+            raise ValueError(f"unknown must be one of tokens, got {unknown!r}")
+        object.__setattr__(self, "tokens", tokens)
         object.__setattr__(self, "_index", index)
 
     @classmethod
@@ -164,7 +272,11 @@ class Vocabulary:
         Raises
         ------
         ValueError
-            If ``text`` is empty or not a str, ``level`` is unknown, or the sizes are not positive.
+            If ``text`` is empty or not a str, ``level`` is unknown, the sizes are not positive
+            integers, or ``specials`` repeats a token or holds ``''``.
+        TypeError
+            If ``specials`` is a single str (wrap it in a tuple), a set, or holds a non-str; or
+            ``unknown`` is not a str.
 
         Examples
         --------
@@ -173,10 +285,13 @@ class Vocabulary:
         """
         if not isinstance(text, str) or not text:
             raise ValueError(f"text must be a non-empty str, got {text!r:.40}")
-        if level not in ("char", "word"):
-            raise ValueError(f"level must be 'char' or 'word', got {level!r}")
+        level = _check_level(level)
         min_count = check_int("min_count", min_count, minimum=1)
-        specials = tuple(specials)
+        specials = tuple(_check_token_sequence("specials", specials))
+        if len(set(specials)) != len(specials):
+            repeated = sorted(t for t, n in Counter(specials).items() if n > 1)
+            raise ValueError(f"specials must be distinct, got repeated {repeated[:5]}")
+        unknown = _check_unknown(unknown)
         if unknown is not None and unknown not in specials:
             specials = specials + (unknown,)
         if max_size is not None:
@@ -207,7 +322,8 @@ class Vocabulary:
         Parameters
         ----------
         text : str or sequence of str
-            A string is tokenized with :meth:`tokenize`; a list is taken as tokens.
+            A string is tokenized with :meth:`tokenize` (so at word level ``"<unk>"`` is three
+            tokens); a list is taken as tokens, e.g. ``["<unk>"]``.
 
         Returns
         -------
@@ -217,8 +333,12 @@ class Vocabulary:
         ------
         ValueError
             If a token is not in the vocabulary and there is no ``unknown`` token.
+        TypeError
+            If ``text`` is neither a str nor an ordered sequence of str (bytes, a set, numbers).
         """
-        tokens = self.tokenize(text) if isinstance(text, str) else list(text)
+        if isinstance(text, bytes):
+            raise TypeError(f"text must be a str or a sequence of str tokens, got bytes {text!r:.40}; decode it first")
+        tokens = self.tokenize(text) if isinstance(text, str) else _check_token_sequence("text", text)
         if self.unknown is None:
             missing = sorted({t for t in tokens if t not in self._index})
             if missing:
@@ -244,9 +364,12 @@ class Vocabulary:
         Raises
         ------
         ValueError
-            If ``ids`` is not a 1-D integer array or holds an id outside ``0 … len(self)-1``.
+            If ``ids`` is not a 1-D integer array or holds an id outside ``0 … len(self)-1``
+            (a negative id would otherwise count from the end).
+        TypeError
+            If ``ids`` is a str.
         """
-        ids = check_integer_array("ids", ids)
+        ids = _check_ids("ids", ids)
         if ids.ndim != 1:
             raise ValueError(f"ids must have shape (n_tokens,), got {ids.shape}")
         if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
@@ -275,23 +398,35 @@ def fill_missing(values: np.ndarray | Sequence[float]) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``values`` is not 1-D, holds infinities, or has no observed value at all.
+        If ``values`` is not 1-D, is not numeric (strings, booleans, ``None``), holds infinities, or
+        has no observed value at all.
+    TypeError
+        If ``values`` is a str or a masked array (fill its mask with ``nan`` first).
 
     Examples
     --------
     >>> fill_missing([1.0, np.nan, np.nan, 4.0])
     array([1., 2., 3., 4.])
     """
-    values = np.asarray(values, dtype=np.float64)
+    values = _check_numbers("values", values, allow_nan=True)
     if values.ndim != 1:
         raise ValueError(f"values must have shape (steps,), got {values.shape}")
-    if np.isinf(values).any():
-        raise ValueError(f"values must be finite or nan, got {int(np.isinf(values).sum())} infinite")
+    if values.size == 0:
+        raise ValueError("values must contain at least one observed value, got an empty series")
+    values = values.astype(np.float64)  # always a new array
     observed = ~np.isnan(values)
     if not observed.any():
         raise ValueError(f"values must contain at least one observed value, got {values.size} nan")
     steps = np.arange(values.size)
-    return np.interp(steps, steps[observed], values[observed])
+    known = values[observed]
+    with np.errstate(over="ignore"):
+        overflows = not np.isfinite(np.diff(known)).all()
+    if not overflows:
+        filled = np.interp(steps, steps[observed], known)
+    else:  # neighbours near ±1.8e308: their difference overflows; halving is exact (bar subnormals)
+        filled = 2.0 * np.interp(steps, steps[observed], 0.5 * known)
+    filled[observed] = known  # observed values exactly as given
+    return filled
 
 
 def make_windows(
@@ -317,10 +452,16 @@ def make_windows(
         ``n_windows = steps - time_step - horizon + 1``.
     y : ndarray, shape (n_windows,) or (n_windows, features)
 
+        Both are new, writable arrays that share no memory with ``series``.
+
     Raises
     ------
     ValueError
-        If ``series`` is not 1-D/2-D, is not finite, or is too short for one window plus horizon.
+        If ``series`` is not 1-D/2-D with at least one feature, is not numeric (strings, booleans,
+        complex), is not finite, or is too short for one window plus horizon; or ``time_step`` /
+        ``horizon`` is not an integer ``>= 1``.
+    TypeError
+        If ``series`` is a str or a masked array.
 
     Examples
     --------
@@ -328,14 +469,7 @@ def make_windows(
     >>> X.tolist(), y.tolist()
     ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [3.0, 4.0, 5.0])
     """
-    series = np.asarray(series)
-    if series.ndim not in (1, 2):
-        raise ValueError(f"series must have shape (steps,) or (steps, features), got {series.shape}")
-    if not np.issubdtype(series.dtype, np.number) or series.dtype == bool:
-        raise ValueError(f"series must be numeric, got dtype {series.dtype}")
-    if not np.isfinite(series).all():
-        n_bad = int((~np.isfinite(series)).sum())
-        raise ValueError(f"series must be finite, got {n_bad} nan/inf values; fill gaps first (fill_missing)")
+    series = _check_series(series, finite_hint="; fill gaps first (fill_missing)")
     time_step = check_int("time_step", time_step, minimum=1)
     horizon = check_int("horizon", horizon, minimum=1)
     steps = series.shape[0]
@@ -348,7 +482,18 @@ def make_windows(
     if series.ndim == 2:
         windows = np.moveaxis(windows, -1, 1)  # (n_windows, features, time_step) -> (n_windows, time_step, features)
     targets = series[time_step + horizon - 1 :]
-    return np.ascontiguousarray(windows), targets.copy()
+    # copies, never views: sliding_window_view is read-only and time_step=1 would alias the series
+    return windows.copy(order="C"), targets.copy()
+
+
+def _check_series(series: object, finite_hint: str | None = None) -> np.ndarray:
+    """A finite numeric series of shape (steps,) or (steps, features >= 1), dtype kept."""
+    array = _as_array("series", series)
+    if array.ndim not in (1, 2):
+        raise ValueError(f"series must have shape (steps,) or (steps, features), got {array.shape}")
+    if array.ndim == 2 and array.shape[1] == 0:
+        raise ValueError(f"series must have at least one feature, got shape {array.shape}")
+    return _check_numbers("series", array, finite_hint=finite_hint)
 
 
 def count_batches(n_samples: int, batch_size: int, drop_remainder: bool = False) -> int:
@@ -367,6 +512,13 @@ def count_batches(n_samples: int, batch_size: int, drop_remainder: bool = False)
     -------
     n_batches : int
 
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` is not an integer ``>= 0`` or ``batch_size`` not an integer ``>= 1``.
+    TypeError
+        If ``drop_remainder`` is not a bool (the string ``"False"`` would count as true).
+
     Examples
     --------
     >>> count_batches(2254, 60), count_batches(2254, 60, drop_remainder=True)
@@ -374,6 +526,7 @@ def count_batches(n_samples: int, batch_size: int, drop_remainder: bool = False)
     """
     n_samples = check_int("n_samples", n_samples, minimum=0)
     batch_size = check_int("batch_size", batch_size, minimum=1)
+    drop_remainder = _check_bool("drop_remainder", drop_remainder)
     full, rest = divmod(n_samples, batch_size)
     return full + (1 if rest and not drop_remainder else 0)
 
@@ -407,17 +560,26 @@ def iterate_batches(
     ------
     X_batch : ndarray, shape (batch, ...)
     y_batch : ndarray, shape (batch, ...)
+        New arrays (copies of the selected rows), dtypes as given.
 
     Raises
     ------
     ValueError
-        If ``X`` and ``y`` differ in length, ``batch_size < 1``, or ``shuffle`` lacks ``rng``.
+        If ``X`` and ``y`` differ in length, are not numeric (strings, booleans, objects, complex) or
+        not finite, ``batch_size`` is not an integer ``>= 1``, or ``shuffle`` lacks ``rng``.
+    TypeError
+        If ``X`` or ``y`` is a str, ``shuffle`` or ``drop_remainder`` is not a bool, or ``rng`` is
+        neither None nor a ``numpy.random.Generator``.
     """
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _check_numbers("X", X), _check_numbers("y", y)
     if X.ndim == 0 or y.ndim == 0 or X.shape[0] != y.shape[0]:
         raise ValueError(f"X and y must have the same number of samples on axis 0, got {X.shape} and {y.shape}")
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    if shuffle and not isinstance(rng, np.random.Generator):
+    shuffle = _check_bool("shuffle", shuffle)
+    drop_remainder = _check_bool("drop_remainder", drop_remainder)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator or None, got {type(rng).__name__}")
+    if shuffle and rng is None:
         raise ValueError(f"rng must be a numpy.random.Generator when shuffle=True, got {rng!r}")
     order = rng.permutation(X.shape[0]) if shuffle else np.arange(X.shape[0])
     n_batches = count_batches(X.shape[0], batch_size, drop_remainder)
@@ -447,12 +609,17 @@ def stateful_batches(
     -------
     X : ndarray, shape (n_batches, batch_size, time_step) or (…, features)
     Y : ndarray, same shape
-        ``Y[k, i, t]`` is the step after ``X[k, i, t]`` in stream ``i``.
+        ``Y[k, i, t]`` is the step after ``X[k, i, t]`` in stream ``i``. Both are new, writable
+        arrays that share no memory with ``series``; the dtype is the series'.
 
     Raises
     ------
     ValueError
-        If the series is not 1-D/2-D, or too short for one batch of this size.
+        If the series is not 1-D/2-D with at least one feature, not numeric (strings, booleans,
+        complex), not finite, or too short for one batch of this size; or ``batch_size`` /
+        ``time_step`` is not an integer ``>= 1``.
+    TypeError
+        If ``series`` is a str or a masked array.
 
     Examples
     --------
@@ -460,9 +627,7 @@ def stateful_batches(
     >>> X[0].tolist(), X[1].tolist()
     ([[0, 1, 2], [10, 11, 12]], [[3, 4, 5], [13, 14, 15]])
     """
-    series = np.asarray(series)
-    if series.ndim not in (1, 2):
-        raise ValueError(f"series must have shape (steps,) or (steps, features), got {series.shape}")
+    series = _check_series(series)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     time_step = check_int("time_step", time_step, minimum=1)
     stream_length = series.shape[0] // batch_size
@@ -476,4 +641,5 @@ def stateful_batches(
     used = n_batches * time_step
     X = streams[:, :used].reshape(batch_size, n_batches, time_step, *series.shape[1:]).swapaxes(0, 1)
     Y = streams[:, 1 : used + 1].reshape(batch_size, n_batches, time_step, *series.shape[1:]).swapaxes(0, 1)
-    return np.ascontiguousarray(X), np.ascontiguousarray(Y)
+    # copies, never views: with batch_size=1 the reshapes above are views of the caller's series
+    return X.copy(order="C"), Y.copy(order="C")

@@ -149,3 +149,121 @@ def test_glove_path_to_missing_file_raises(monkeypatch, tmp_path):
     monkeypatch.setenv(data.GLOVE_ENV_VAR, str(tmp_path / "nope.txt"))
     with pytest.raises(FileNotFoundError, match=r"\$GLOVE_PATH must name a GloVe text file, got .*nope\.txt"):
         data.glove_path()
+
+
+# ---------------------------------------------------------------- issue 14: no silent wrong answer
+
+
+def test_loaders_accept_the_folder_as_str_or_path():
+    folder = data.data_dir()
+    assert data.read_manifest(str(folder)) == data.read_manifest(folder)
+    np.testing.assert_array_equal(data.load_macrodata(str(folder))["year"], data.load_macrodata(folder)["year"])
+
+
+@pytest.mark.parametrize(
+    "loader",
+    [data.read_manifest, data.load_co2, data.load_shakespeare, data.load_macrodata, data.glove_path,
+     lambda folder: data.load_sentiment("imdb", folder),
+     lambda folder: data.dataset_path("us_macrodata/macrodata.csv", folder)],
+)
+def test_every_loader_names_a_missing_folder(loader, tmp_path, monkeypatch):
+    monkeypatch.setenv(data.GLOVE_ENV_VAR, str(tmp_path))  # glove_path must check folder even when it is unused
+    (tmp_path / "a.txt").write_text("x")
+    with pytest.raises(FileNotFoundError, match=r"^folder must be an existing data folder, got .*no-such, which does not"):
+        loader(tmp_path / "no-such")
+    with pytest.raises(FileNotFoundError, match=r"^folder must be an existing data folder, got .*a\.txt, which is a file"):
+        loader(str(tmp_path / "a.txt"))
+    with pytest.raises(FileNotFoundError, match=r"folder .* has no README\.md manifest"):
+        loader(tmp_path)
+
+
+@pytest.mark.parametrize("folder, error, message", [
+    (3, TypeError, r"folder must be a str or pathlib\.Path, got 3 \(int\)"),
+    (b"data", TypeError, r"folder must be a str or pathlib\.Path, got b'data' \(bytes\)"),
+    ("", ValueError, r"folder must be a path, got the empty string ''"),  # was the current folder
+])
+def test_read_manifest_refuses_a_folder_that_is_not_a_path(folder, error, message):
+    with pytest.raises(error, match=message):
+        data.read_manifest(folder)
+
+
+@pytest.mark.parametrize("path, error, message", [
+    (0, TypeError, r"path must be a str or pathlib\.Path, got 0 \(int\)"),  # open(0) read standard input
+    (True, TypeError, r"path must be a str or pathlib\.Path, got True \(bool\)"),
+])
+def test_sha256_of_refuses_file_descriptors(path, error, message):
+    with pytest.raises(error, match=message):
+        data.sha256_of(path)
+
+
+def test_sha256_of_names_a_missing_file_or_a_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"path must name an existing file, got .*nope\.txt, which does not exist"):
+        data.sha256_of(tmp_path / "nope.txt")
+    with pytest.raises(FileNotFoundError, match=r"path must name an existing file, got .*, which is a folder"):
+        data.sha256_of(str(tmp_path))
+
+
+def test_dataset_path_accepts_a_pure_path_and_refuses_other_names():
+    from pathlib import PurePosixPath
+
+    assert data.dataset_path(PurePosixPath("us_macrodata/macrodata.csv")) == data.dataset_path("us_macrodata/macrodata.csv")
+    with pytest.raises(TypeError, match=r"name must be a str such as 'tinyshakespeare/input\.txt', got 3 \(int\)"):
+        data.dataset_path(3)
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("16695FA2786E53414E5A6B54767A3FDF5DE99CFBC68617F69D1362D92776A92F  a.txt",
+         r"README\.md:5 must read '<64 lower-case hex"),
+        ("16695fa2786e53414e5a6b54767a3fdf5de99cfbc68617f69d1362d92776a92  a.txt", r"README\.md:5 must read"),  # 63 digits
+        ("16695fa2786e53414e5a6b54767a3fdf5de99cfbc68617f69d1362d92776a92f a.txt", r"README\.md:5 must read"),  # one space
+    ],
+)
+def test_read_manifest_refuses_a_malformed_checksum_line(tmp_path, line, message):
+    (tmp_path / "README.md").write_text(f"# data\n\n```\n{'0' * 64}  b.txt\n{line}\n```\n")
+    with pytest.raises(ValueError, match=message):
+        data.read_manifest(tmp_path)  # was skipped: a.txt then "not one of the bundled files"
+
+
+def test_read_manifest_refuses_a_file_listed_twice(tmp_path):
+    (tmp_path / "README.md").write_text(f"```\n{'0' * 64}  a.txt\n{'1' * 64}  a.txt\n```\n")
+    with pytest.raises(ValueError, match=r"README\.md:3 lists a\.txt a second time"):
+        data.read_manifest(tmp_path)  # the second checksum silently won
+
+
+def _week(n):
+    return np.datetime64("2000-01-01") + np.arange(n) * np.timedelta64(7, "D")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"time": np.arange(3)}, TypeError, r"time must be an array of numpy datetime64 dates, got dtype int64"),
+        ({"values": np.array(["1", "2", "3"])}, TypeError,
+         r"values must hold real numbers \(nan where missing\), got dtype <U1"),
+        ({"values": np.array([True, False, True])}, TypeError, r"values must hold real numbers"),
+        ({"values": np.ones(4)}, ValueError, r"time and values must both have shape \(steps,\), got \(3,\) and \(4,\)"),
+        ({"time": _week(3)[::-1]}, ValueError, r"time must be strictly increasing dates without NaT"),
+        ({"values": [1.0, np.inf, 2.0]}, ValueError, r"values must be finite or nan, got 1 infinite"),
+        ({"name": None}, TypeError, r"name must be a str, got NoneType"),
+        ({"unit": 3}, TypeError, r"unit must be a str, got int"),
+    ],
+)
+def test_time_series_refuses_inconsistent_fields(kwargs, error, message):
+    fields = {"time": _week(3), "values": np.array([1.0, np.nan, 2.0]), "name": "x", "unit": "u", **kwargs}
+    with pytest.raises(error, match=message):
+        data.TimeSeries(**fields)
+
+
+def test_time_series_copies_its_arrays():
+    time, values = _week(3), np.array([1.0, np.nan, 2.0])
+    series = data.TimeSeries(time=time, values=values, name="x", unit="u")
+    values[1] = 5.0
+    assert series.n_missing == 1 and not np.shares_memory(series.values, values)
+    assert data.TimeSeries(time=list(time), values=[1, 2, 3], name="x", unit="u").values.dtype == np.float64
+
+
+def test_load_sentiment_refuses_a_list_of_sources():
+    with pytest.raises(ValueError, match=r"source must be one of .*got \['imdb'\]"):
+        data.load_sentiment(["imdb"])

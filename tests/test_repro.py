@@ -84,13 +84,28 @@ def test_setup_turns_off_tf32_matrix_products():
     assert not tf.config.experimental.tensor_float_32_execution_enabled()
 
 
-@pytest.mark.parametrize("seed, message", [(-1, r"seed must be an integer >= 0, got -1"), ("0", r"seed must be an integer >= 0, got '0'")])
+@pytest.mark.parametrize(
+    "seed, message",
+    [
+        (-1, r"seed must be an integer >= 0, got -1"),
+        ("0", r"seed must be an integer >= 0, got '0'"),
+        (True, r"seed must be an integer >= 0, got True \(bool\)"),
+        (1.0, r"seed must be an integer >= 0, got 1\.0 \(float\)"),
+        (2**32, r"seed must be an integer <= 2\*\*32 - 1 = 4294967295, got 4294967296"),
+    ],
+)
 def test_setup_rejects_bad_seed(seed, message):
     with pytest.raises(ValueError, match=message):
         repro.setup(seed=seed)
 
 
-@pytest.mark.parametrize("value, expected", [(None, False), ("0", False), ("1", True)])
+@pytest.mark.parametrize("style", ["no", None, 0])
+def test_setup_rejects_a_style_that_is_not_a_bool(style):
+    with pytest.raises(TypeError, match=r"style must be True or False, got"):
+        repro.setup(seed=0, style=style)  # "no" applied the style
+
+
+@pytest.mark.parametrize("value, expected", [(None, False), ("0", False), ("1", True), ("", False)])
 def test_full_size_reads_the_environment(monkeypatch, value, expected):
     if value is None:
         monkeypatch.delenv(repro.FULL_SIZE_ENV_VAR, raising=False)
@@ -99,7 +114,8 @@ def test_full_size_reads_the_environment(monkeypatch, value, expected):
     assert repro.full_size() is expected
 
 
-def test_full_size_rejects_other_values(monkeypatch):
-    monkeypatch.setenv(repro.FULL_SIZE_ENV_VAR, "yes")
-    with pytest.raises(ValueError, match=r"\$LSTM_BOOK_FULL must be '0' or '1', got 'yes'"):
+@pytest.mark.parametrize("value", ["yes", "true", "2", " 1", "1 ", "on", "-1"])
+def test_full_size_rejects_other_values(monkeypatch, value):
+    monkeypatch.setenv(repro.FULL_SIZE_ENV_VAR, value)
+    with pytest.raises(ValueError, match=rf"\$LSTM_BOOK_FULL must be '0' or '1', got '{value}'; set LSTM_BOOK_FULL=1 for"):
         repro.full_size()

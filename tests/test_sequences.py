@@ -13,6 +13,7 @@ from lstm_helpers.sequences import (
     make_windows,
     one_hot,
     split_words,
+    stateful_batches,
 )
 
 # ---------------------------------------------------------------- one_hot
@@ -344,3 +345,191 @@ def test_stateful_batches_reject_bad_input(series, batch_size, time_step, messag
 
     with pytest.raises(ValueError, match=message):
         stateful_batches(series, batch_size, time_step)
+
+
+# ---------------------------------------------------------------- issue 14: no silent wrong answer
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: Vocabulary("abc"), TypeError, r"tokens must be a collection of strings .*got a single string 'abc'"),
+        (lambda: Vocabulary.from_text("a b", level="word", specials="<pad>"), TypeError,
+         r"specials must be a collection of strings .*got a single string '<pad>'"),
+        (lambda: Vocabulary(("a", 1)), TypeError, r"tokens must hold only strings, got 1 \(int\)"),
+        (lambda: Vocabulary({"b", "a"}), TypeError, r"tokens must be an ordered sequence of strings .*got a set"),
+        (lambda: Vocabulary({"b": 1, "a": 0}), TypeError, r"tokens must be an ordered sequence of strings .*got a dict"),
+        (lambda: Vocabulary.from_text("a b", specials={"<pad>", "<s>"}), TypeError,
+         r"specials must be an ordered sequence"),
+        (lambda: Vocabulary(("a", "")), ValueError, r"tokens must hold non-empty strings, got '' at position 1"),
+        (lambda: Vocabulary.from_text("a b", specials=("<pad>", "<pad>")), ValueError,
+         r"specials must be distinct, got repeated \['<pad>'\]"),
+        (lambda: Vocabulary(("a", "b"), unknown=0), TypeError, r"unknown must be a str or None, got 0 \(int\)"),
+        (lambda: Vocabulary.from_text("a b", unknown=["<unk>"]), TypeError,
+         r"unknown must be a str or None, got \['<unk>'\]"),
+        (lambda: Vocabulary(("a",), level=["char"]), ValueError, r"level must be 'char' or 'word', got \['char'\]"),
+    ],
+)
+def test_vocabulary_refuses_a_string_or_unordered_collection_of_tokens(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_vocabulary_accepts_tokens_from_an_iterator():
+    vocab = Vocabulary(iter(["x", "y"]))
+    assert vocab.tokens == ("x", "y") and vocab.decode([1, 0]) == "yx"
+
+
+@pytest.mark.parametrize(
+    "text, error, message",
+    [
+        ([1, 2], TypeError, r"text must hold only strings, got 1 \(int\)"),  # was [unk, unk]
+        (b"the", TypeError, r"text must be a str or a sequence of str tokens, got bytes b'the'"),  # was 3 × unk
+        (None, TypeError, r"text must be a collection of strings, got NoneType"),
+        ({"the", "cat"}, TypeError, r"text must be an ordered sequence of strings"),
+    ],
+)
+def test_encode_refuses_what_is_neither_text_nor_tokens(text, error, message):
+    vocab = Vocabulary.from_text("the cat the dog", level="word", unknown="<unk>")
+    with pytest.raises(error, match=message):
+        vocab.encode(text)
+
+
+def test_decode_refuses_text_and_accepts_no_ids():
+    vocab = Vocabulary.from_text("the cat", level="word")
+    with pytest.raises(TypeError, match=r"ids must be an array of integer ids, got a str 'the'; Vocabulary\.encode"):
+        vocab.decode("the")
+    assert vocab.decode([]) == "" and vocab.encode([]).shape == (0,)
+
+
+def test_one_hot_of_an_empty_list_is_empty():
+    assert one_hot([], 3).shape == (0, 3)
+
+
+@pytest.mark.parametrize("dtype", ["U1", object, complex, None, "no-such-type"])
+def test_one_hot_refuses_a_dtype_that_is_not_a_number(dtype):
+    with pytest.raises(TypeError, match=r"dtype must be a float, integer or bool dtype"):
+        one_hot([1], 3, dtype=dtype)  # "U1" gave ['F', 'T', 'F']; None gave float64
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int8, bool, "float16"])
+def test_one_hot_accepts_numeric_and_bool_dtypes(dtype):
+    assert one_hot([1], 3, dtype=dtype).dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize(
+    "values, error, message",
+    [
+        (["1", "nan", "3"], ValueError, r"values must be numeric, got dtype <U3"),  # was parsed as numbers
+        ([1.0, None, 3.0], ValueError, r"values must be numeric, got dtype object"),
+        ([True, False], ValueError, r"values must be numeric, got dtype bool"),
+        ([1 + 1j, np.nan], ValueError, r"values must be numeric, got dtype complex128"),
+        ("1.0", TypeError, r"values must be an array of numbers, got a str '1\.0'"),
+        (np.ma.masked_array([1.0, 0.0, 3.0], mask=[0, 1, 0]), TypeError,
+         r"values must be a plain array, got a masked array"),
+        ([], ValueError, r"values must contain at least one observed value, got an empty series"),
+    ],
+)
+def test_fill_missing_refuses_what_is_not_a_numeric_series(values, error, message):
+    with pytest.raises(error, match=message):
+        fill_missing(values)
+
+
+def test_fill_missing_does_not_overflow_between_huge_values():
+    big = np.finfo(np.float64).max
+    filled = fill_missing([big, np.nan, np.nan, -big])  # the difference of the neighbours overflows
+    assert np.isfinite(filled).all() and filled[0] == big and filled[-1] == -big
+    np.testing.assert_allclose(filled[1:3], [big / 3, -big / 3], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "series, error, message",
+    [
+        (np.arange(6) + 1j, ValueError, r"series must be numeric, got dtype complex128"),
+        (np.array([None] * 6), ValueError, r"series must be numeric, got dtype object"),
+        ("abcdef", TypeError, r"series must be an array of numbers, got a str 'abcdef'"),
+        ([[1.0, 2.0], [3.0]], ValueError, r"series must be a rectangular array of numbers, got list"),
+        (np.zeros((6, 0)), ValueError, r"series must have at least one feature, got shape \(6, 0\)"),
+        (np.ma.masked_invalid([1.0, np.nan, 3.0, 4.0]), TypeError, r"series must be a plain array, got a masked array"),
+    ],
+)
+def test_make_windows_refuses_what_is_not_a_real_series(series, error, message):
+    with pytest.raises(error, match=message):
+        make_windows(series, 2)
+
+
+@pytest.mark.parametrize("shape", [(8,), (8, 1), (8, 3)])
+@pytest.mark.parametrize("time_step", [1, 3])
+def test_make_windows_never_returns_views_of_the_series(shape, time_step):
+    series = np.arange(np.prod(shape), dtype=float).reshape(shape)
+    before = series.copy()
+    X, y = make_windows(series, time_step)
+    assert X.flags.writeable and y.flags.writeable  # time_step=1 gave a read-only view
+    assert not np.shares_memory(X, series) and not np.shares_memory(y, series)
+    X[...] = -1.0
+    y[...] = -1.0
+    np.testing.assert_array_equal(series, before)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+@pytest.mark.parametrize("features", [None, 1, 2])
+def test_stateful_batches_never_return_views_of_the_series(batch_size, features):
+    series = np.arange(30.0) if features is None else np.arange(30.0 * features).reshape(30, features)
+    before = series.copy()
+    X, Y = stateful_batches(series, batch_size, 4)
+    assert X.flags.writeable and Y.flags.writeable
+    assert not np.shares_memory(X, series) and not np.shares_memory(Y, series)  # batch_size=1 wrote through
+    X[...] = -1.0
+    Y[...] = -1.0
+    np.testing.assert_array_equal(series, before)
+
+
+@pytest.mark.parametrize(
+    "series, batch_size, error, message",
+    [
+        (np.array(list("abcdefghijkl")), 2, ValueError, r"series must be numeric, got dtype <U1"),
+        (np.array([1.0, np.nan, 3, 4, 5, 6]), 2, ValueError, r"series must be finite, got 1 nan/inf values of 6"),
+        (np.array([True, False] * 6), 2, ValueError, r"series must be numeric, got dtype bool"),
+        (np.zeros((12, 0)), 2, ValueError, r"series must have at least one feature"),
+        ("abcdefghijkl", 2, TypeError, r"series must be an array of numbers, got a str"),
+        (np.arange(12), 2.0, ValueError, r"batch_size must be an integer >= 1, got 2\.0"),
+    ],
+)
+def test_stateful_batches_refuse_what_is_not_a_finite_numeric_series(series, batch_size, error, message):
+    with pytest.raises(error, match=message):
+        stateful_batches(series, batch_size, 2)
+
+
+@pytest.mark.parametrize("flag", ["False", 0, None, np.array([True])])
+def test_count_batches_refuses_a_drop_remainder_that_is_not_a_bool(flag):
+    with pytest.raises(TypeError, match=r"drop_remainder must be True or False, got"):
+        count_batches(9, 4, flag)  # "False" counted as true
+
+
+@pytest.mark.parametrize(
+    "X, y, kwargs, error, message",
+    [
+        (np.array([None] * 3), np.arange(3), {}, ValueError, r"X must be numeric, got dtype object"),
+        (np.arange(3), np.array(list("abc")), {}, ValueError, r"y must be numeric, got dtype <U1"),
+        (np.array([1.0, np.nan, 3.0]), np.arange(3), {}, ValueError, r"X must be finite, got 1 nan/inf values of 3"),
+        (np.arange(3), np.arange(3) + 0j, {}, ValueError, r"y must be numeric, got dtype complex128"),
+        ("abc", np.arange(3), {}, TypeError, r"X must be an array of numbers, got a str"),
+        (np.arange(3), np.arange(3), {"shuffle": "no"}, TypeError, r"shuffle must be True or False, got 'no'"),
+        (np.arange(3), np.arange(3), {"drop_remainder": "False"}, TypeError, r"drop_remainder must be True or False"),
+        (np.arange(3), np.arange(3), {"rng": np.random.RandomState(0)}, TypeError,
+         r"rng must be a numpy\.random\.Generator or None, got RandomState"),
+        (np.arange(3), np.arange(3), {"rng": 0, "shuffle": True}, TypeError,
+         r"rng must be a numpy\.random\.Generator or None, got int"),
+    ],
+)
+def test_iterate_batches_refuses_bad_arrays_and_flags_at_the_call(X, y, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        iterate_batches(X, y, 2, **kwargs)
+
+
+def test_iterate_batches_returns_copies_and_accepts_lists():
+    X = np.arange(6.0).reshape(3, 2)
+    batches = list(iterate_batches(X.tolist(), [0, 1, 2], 2))
+    assert batches[0][0].dtype == np.float64 and batches[0][1].tolist() == [0, 1]
+    for xb, _ in iterate_batches(X, np.arange(3), 3):
+        assert not np.shares_memory(xb, X)
