@@ -21,11 +21,46 @@ import numpy as np
 
 from lstm_helpers._checks import check_finite_floats, check_int, check_integer_array
 
+# exp(x) is finite for x <= ln(largest float64) ≈ 709.78.
+_MAX_EXP_ARGUMENT = float(np.log(np.finfo(np.float64).max))
+
 
 def _check_nll(nll: object) -> float:
-    if isinstance(nll, bool) or not isinstance(nll, numbers.Real) or not np.isfinite(nll) or nll < 0:
+    if isinstance(nll, np.ndarray) and nll.ndim == 0:  # a 0-d array is a number
+        nll = nll.item()
+    if isinstance(nll, (bool, np.bool_)) or not isinstance(nll, numbers.Real) or not np.isfinite(nll) or nll < 0:
         raise ValueError(f"nll must be a finite mean negative log-likelihood >= 0 (in nats), got {nll!r}")
     return float(nll)
+
+
+def _rectangular(name: str, values: object) -> object:
+    """Return ``values`` unchanged, or raise ``ValueError`` naming ``name`` if it is a ragged nested list."""
+    try:
+        np.asarray(values)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name} must be a rectangular array, got a ragged {type(values).__name__}: {error}") from None
+    return values
+
+
+def _finite_floats(name: str, values: object) -> np.ndarray:
+    return check_finite_floats(name, _rectangular(name, values))
+
+
+def _integers(name: str, values: object) -> np.ndarray:
+    return check_integer_array(name, _rectangular(name, values))
+
+
+def _check_temperature(name: str, temperature: object) -> float:
+    if isinstance(temperature, np.ndarray) and temperature.ndim == 0:  # a 0-d array is a number
+        temperature = temperature.item()
+    if (
+        isinstance(temperature, (bool, np.bool_))
+        or not isinstance(temperature, numbers.Real)
+        or not np.isfinite(temperature)
+        or temperature <= 0
+    ):
+        raise ValueError(f"{name} must be a positive finite number, got {temperature!r}")
+    return float(temperature)
 
 
 def perplexity(nll: float) -> float:
@@ -44,14 +79,19 @@ def perplexity(nll: float) -> float:
     Raises
     ------
     ValueError
-        If ``nll`` is negative, not finite or not a number.
+        If ``nll`` is negative, not finite or not a number, or so large (``> ln(1.8e308) ≈ 709.78``
+        nats) that the perplexity would overflow float64; it never returns ``inf``.
 
     Examples
     --------
     >>> round(perplexity(np.log(65)), 6)
     65.0
     """
-    return float(np.exp(_check_nll(nll)))
+    nll = _check_nll(nll)
+    if nll > _MAX_EXP_ARGUMENT:
+        raise ValueError(f"nll must be <= {_MAX_EXP_ARGUMENT:.2f} nats for exp(nll) to be a finite float64, got {nll!r}; "
+                         f"report bits_per_token(nll) instead")
+    return float(np.exp(nll))
 
 
 def bits_per_token(nll: float) -> float:
@@ -76,7 +116,10 @@ def bits_per_token(nll: float) -> float:
     >>> bits_per_token(np.log(8))
     3.0
     """
-    return float(np.round(_check_nll(nll) / np.log(2), 12))
+    bits = _check_nll(nll) / np.log(2)
+    # Rounding to 12 decimals makes exact cases exact (ln 8 → 3.0); past 2**53 / 1e12 ≈ 4504 bits it
+    # would only add error (and overflow near 1e296), so large values are returned as computed.
+    return float(np.round(bits, 12)) if bits < 2**53 / 1e12 else float(bits)
 
 
 def unigram_nll(train_ids: np.ndarray, eval_ids: np.ndarray, vocab_size: int, smoothing: float = 1.0) -> float:
@@ -94,7 +137,7 @@ def unigram_nll(train_ids: np.ndarray, eval_ids: np.ndarray, vocab_size: int, sm
     vocab_size : int
         ``V``; every id must be in ``0 … V-1``.
     smoothing : float, default 1.0
-        Pseudo-count added to every token, ``> 0``.
+        Pseudo-count added to every token, finite and ``> 0``.
 
     Returns
     -------
@@ -105,7 +148,7 @@ def unigram_nll(train_ids: np.ndarray, eval_ids: np.ndarray, vocab_size: int, sm
     ------
     ValueError
         If an id array is empty, not 1-D integer, or holds an id outside the vocabulary; or if
-        ``vocab_size`` or ``smoothing`` is not positive.
+        ``vocab_size`` is not a positive integer or ``smoothing`` is not a positive finite number.
 
     Examples
     --------
@@ -113,58 +156,77 @@ def unigram_nll(train_ids: np.ndarray, eval_ids: np.ndarray, vocab_size: int, sm
     0.5108
     """
     vocab_size = check_int("vocab_size", vocab_size, minimum=1)
-    if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not smoothing > 0:
-        raise ValueError(f"smoothing must be a positive number, got {smoothing!r}")
+    if (
+        isinstance(smoothing, (bool, np.bool_))
+        or not isinstance(smoothing, numbers.Real)
+        or not np.isfinite(smoothing)
+        or not smoothing > 0
+    ):
+        raise ValueError(f"smoothing must be a positive number (finite), got {smoothing!r}")
     arrays = {}
     for name, ids in (("train_ids", train_ids), ("eval_ids", eval_ids)):
-        ids = check_integer_array(name, ids)
+        ids = _integers(name, ids)
         if ids.ndim != 1 or ids.size == 0:
             raise ValueError(f"{name} must have shape (n_tokens,) with n_tokens >= 1, got {ids.shape}")
         if ids.min() < 0 or ids.max() >= vocab_size:
             raise ValueError(f"{name} must hold ids in 0 … {vocab_size - 1}, got {ids.min()} … {ids.max()}")
         arrays[name] = ids
     counts = np.bincount(arrays["train_ids"], minlength=vocab_size) + float(smoothing)
-    log_p = np.log(counts) - np.log(counts.sum())
+    with np.errstate(over="ignore"):
+        total = counts.sum()
+    if not np.isfinite(total):  # a huge smoothing (near 1e308): the same ratios, scaled down
+        counts = counts / counts.max()
+        total = counts.sum()
+    log_p = np.log(counts) - np.log(total)
     return float(-log_p[arrays["eval_ids"]].mean())
 
 
 def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarray:
     """Next-token probabilities ``softmax(logits / τ)`` along the last axis.
 
+    Any finite logits and temperature work: when ``logits / τ`` would overflow (a tiny ``τ``), it is
+    formed as ``(logits − max) / τ`` instead, so ``τ → 0`` gives the argmax (ties share) and a huge
+    ``τ`` the uniform distribution, never nan.
+
     Parameters
     ----------
     logits : array_like of float, shape (..., V)
     temperature : float
-        ``τ > 0``. ``τ = 1`` is the model's own distribution.
+        ``τ > 0``, finite. ``τ = 1`` is the model's own distribution.
 
     Returns
     -------
     probabilities : ndarray of float64, shape (..., V)
-        Rows sum to 1.
+        Rows sum to 1 (a new array, also for float32 logits).
 
     Raises
     ------
     ValueError
-        If ``temperature`` is not a positive finite number, or ``logits`` is 0-D, not numeric or not
-        finite.
+        If ``temperature`` is not a positive finite number, or ``logits`` is 0-D, has ``V = 0``, is
+        ragged, not numeric or not finite.
 
     Examples
     --------
     >>> softmax_with_temperature(np.log([1.0, 3.0]), 1.0).round(2).tolist()
     [0.25, 0.75]
+    >>> softmax_with_temperature([1.0, 2.0, 2.0], 1e-30).tolist()
+    [0.0, 0.5, 0.5]
     """
-    if (
-        isinstance(temperature, bool)
-        or not isinstance(temperature, numbers.Real)
-        or not np.isfinite(temperature)
-        or temperature <= 0
-    ):
-        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
-    logits = check_finite_floats("logits", logits)
+    temperature = _check_temperature("temperature", temperature)
+    logits = _finite_floats("logits", logits)
     if logits.ndim == 0 or logits.shape[-1] == 0:
         raise ValueError(f"logits must have shape (..., V) with V >= 1, got {logits.shape}")
-    scaled = logits / float(temperature)
-    scaled -= scaled.max(axis=-1, keepdims=True)  # exp never overflows
+    return _softmax(logits, temperature)
+
+
+def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """``softmax(logits / τ)`` of finite float64 logits, shape (..., V) with V >= 1."""
+    with np.errstate(over="ignore"):
+        scaled = logits / temperature
+        if np.isfinite(scaled).all():
+            scaled -= scaled.max(axis=-1, keepdims=True)  # exp never overflows
+        else:  # halved first, so that not even the difference of two logits can overflow
+            scaled = (logits * 0.5 - logits.max(axis=-1, keepdims=True) * 0.5) / temperature * 2.0
     weights = np.exp(scaled)
     return weights / weights.sum(axis=-1, keepdims=True)
 
@@ -175,19 +237,22 @@ def sample_next(logits: np.ndarray, temperature: float | np.ndarray, rng: np.ran
     Parameters
     ----------
     logits : array_like of float, shape (batch, V)
+        Finite, ``batch >= 1``, ``V >= 1``.
     temperature : float or array_like of float, shape (batch,)
-        One temperature for all rows, or one per row (to sample several temperatures side by side).
+        One temperature for all rows, or one per row (to sample several temperatures side by side);
+        each positive and finite (see :func:`softmax_with_temperature`).
     rng : numpy.random.Generator
 
     Returns
     -------
     ids : ndarray of int64, shape (batch,)
+        Never a token whose probability is 0 (in float64).
 
     Raises
     ------
     ValueError
-        If ``logits`` is not 2-D, a temperature is not positive, the temperatures do not match the
-        batch, or ``rng`` is not a Generator.
+        If ``logits`` is not 2-D, empty or not finite, a temperature is not positive and finite, the
+        temperatures do not match the batch, or ``rng`` is not a Generator.
 
     Examples
     --------
@@ -196,20 +261,28 @@ def sample_next(logits: np.ndarray, temperature: float | np.ndarray, rng: np.ran
     """
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
-    logits = check_finite_floats("logits", logits)
-    if logits.ndim != 2:
-        raise ValueError(f"logits must have shape (batch, V), got {logits.shape}")
+    logits = _finite_floats("logits", logits)
+    if logits.ndim != 2 or 0 in logits.shape:
+        raise ValueError(f"logits must have shape (batch, V) with batch >= 1 and V >= 1, got {logits.shape}")
     batch = logits.shape[0]
-    temperatures = [temperature] * batch if np.ndim(temperature) == 0 else list(np.asarray(temperature).ravel())
-    if np.ndim(temperature) > 1 or len(temperatures) != batch:
-        raise ValueError(
-            f"temperature must be a number or have shape (batch,) = ({batch},), got shape {np.shape(temperature)}"
-        )
-    probabilities = np.stack([softmax_with_temperature(row, t) for row, t in zip(logits, temperatures)])
+    if np.ndim(temperature) == 0:
+        temperatures = [_check_temperature("temperature", temperature)] * batch
+    else:
+        temperatures = np.asarray(_rectangular("temperature", temperature)).ravel().tolist()
+        if np.ndim(temperature) > 1 or len(temperatures) != batch:
+            raise ValueError(
+                f"temperature must be a number or have shape (batch,) = ({batch},), got shape {np.shape(temperature)}"
+            )
+        temperatures = [_check_temperature(f"temperature[{i}]", t) for i, t in enumerate(temperatures)]
+    probabilities = np.stack([_softmax(row, t) for row, t in zip(logits, temperatures)])
     # Inverse-CDF draw per row: one uniform number each, so the stream of draws is reproducible.
     cumulative = np.cumsum(probabilities, axis=1)
     u = rng.random(logits.shape[0])[:, None] * cumulative[:, -1:]
-    return np.minimum((cumulative < u).sum(axis=1), logits.shape[1] - 1).astype(np.int64)
+    # Clipped to the first and last tokens of nonzero probability (a draw of exactly 0 would pick a
+    # leading zero-probability token).
+    first = np.argmax(probabilities > 0, axis=1)
+    last = logits.shape[1] - 1 - np.argmax(probabilities[:, ::-1] > 0, axis=1)
+    return np.clip((cumulative < u).sum(axis=1), first, last).astype(np.int64)
 
 
 def token_nll(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -218,31 +291,40 @@ def token_nll(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     logits : array_like of float, shape (..., V)
-        Unnormalised scores of the next token, e.g. a Keras language model's output.
+        Unnormalised scores of the next token, e.g. a Keras language model's output; finite, ``V >= 1``.
     targets : array_like of int, shape (...)
         The tokens that actually came next.
 
     Returns
     -------
     nll : ndarray of float64, shape (...)
+        Finite (log-sum-exp, no overflow for any logits whose spread is below the largest float64).
 
     Raises
     ------
     ValueError
-        If the shapes do not match, ``logits`` is not finite, or a target is outside ``0 … V-1``.
+        If the shapes do not match, ``logits`` is not finite or has ``V = 0``, a target is outside
+        ``0 … V-1``, or a target's logit is so far (> 1.8e308) below the largest that its NLL overflows.
 
     Examples
     --------
     >>> token_nll(np.zeros((2, 4)), np.array([0, 3])).round(4).tolist()
     [1.3863, 1.3863]
     """
-    logits = check_finite_floats("logits", logits)
-    targets = check_integer_array("targets", targets)
+    logits = _finite_floats("logits", logits)
+    targets = _integers("targets", targets)
     if logits.ndim < 1 or logits.shape[:-1] != targets.shape:
         raise ValueError(f"logits must have shape targets.shape + (V,) = {targets.shape} + (V,), got {logits.shape}")
     vocab_size = logits.shape[-1]
+    if vocab_size == 0:
+        raise ValueError(f"logits must have V >= 1 scores per target, got shape {logits.shape}")
     if targets.size and (targets.min() < 0 or targets.max() >= vocab_size):
         raise ValueError(f"targets must be ids in 0 … {vocab_size - 1}, got {targets.min()} … {targets.max()}")
     top = logits.max(axis=-1, keepdims=True)
-    log_norm = top[..., 0] + np.log(np.exp(logits - top).sum(axis=-1))  # log-sum-exp without overflow
-    return log_norm - np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0]
+    with np.errstate(over="ignore"):
+        log_norm = top[..., 0] + np.log(np.exp(logits - top).sum(axis=-1))  # log-sum-exp without overflow
+        nll = log_norm - np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0]
+    if not np.isfinite(nll).all():
+        raise ValueError(f"logits must span less than the largest float64 (1.8e308): the NLL of "
+                         f"{int((~np.isfinite(nll)).sum())} targets overflows")
+    return nll

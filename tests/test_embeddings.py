@@ -221,3 +221,152 @@ def test_embedding_matrix_missing_rows_have_pretrained_scale():
 def test_embedding_matrix_rejects_bad_input(tokens, rng, message):
     with pytest.raises(ValueError, match=message):
         embedding_matrix(tokens, TOY, rng)
+
+
+# ---------------------------------------------------------------- issue 14: no silent wrong answer
+
+
+@pytest.mark.parametrize("scale", [1e-310, 1e-200, 1e200, 1e300])
+def test_cosine_of_huge_and_tiny_vectors_is_right(scale):
+    assert cosine_similarity([scale, 0.0], [scale, scale]) == pytest.approx(math.cos(math.pi / 4), rel=1e-12)
+    rows = np.array([[1.0, 0.0], [3.0, 4.0]])
+    np.testing.assert_allclose(cosine_similarity(rows * scale, rows), [[1.0, 0.6], [0.6, 1.0]], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "a, error, message",
+    [
+        ([np.nan, 1.0], ValueError, r"a must be finite, got 1 nan/inf values of 2"),
+        ([True, False], TypeError, r"a must hold real numbers \(float or int\), got dtype bool"),
+        ("ab", TypeError, r"a must be an array of numbers, got a str"),
+        ([1 + 1j, 0], TypeError, r"a must hold real numbers .* got dtype complex128"),
+        (np.zeros((0, 2)), ValueError, r"a must hold at least one vector \(n_vectors >= 1\), got shape \(0, 2\)"),
+    ],
+)
+def test_cosine_names_bad_vectors(a, error, message):
+    with pytest.raises(error, match=message):
+        cosine_similarity(a, [1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda tmp_path: load_glove(write(tmp_path, "the 1 2\nt 3 4\n"), vocab="the"), "vocab"),
+        (lambda tmp_path: embedding_matrix("king", TOY, np.random.default_rng(0)), "tokens"),
+        (lambda tmp_path: TOY.most_similar("north", k=1, exclude="northeast"), "exclude"),
+        (lambda tmp_path: WordVectors("abc", np.eye(3)), "words"),
+        (lambda tmp_path: CoverageReport(1, "ab", (), "fill"), "missing"),
+        (lambda tmp_path: CoverageReport(1, (), "<pad>", "fill"), "zero_rows"),
+    ],
+)
+def test_a_single_string_where_a_collection_is_meant_is_refused(tmp_path, call, argument):
+    with pytest.raises(TypeError, match=rf"{argument} must be a collection of strings \(e.g. a list\), got a single string"):
+        call(tmp_path)
+
+
+def test_word_vectors_never_share_the_callers_array_and_cannot_go_stale():
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    words = WordVectors(["a", "b"], vectors)
+    vectors[0] = [0.0, -1.0]  # the caller's array changes; the word vectors do not
+    np.testing.assert_array_equal(words.vector("a"), [1.0, 0.0])
+    row = words.vector("a")
+    row[:] = 5.0  # a writable copy
+    np.testing.assert_array_equal(words.vector("a"), [1.0, 0.0])
+    with pytest.raises(ValueError, match="read-only"):
+        words.vectors[0, 0] = 2.0  # the stored matrix is read-only: its neighbour index cannot go stale
+    assert words.words == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    "vectors, message",
+    [
+        (np.array([[np.nan, 1.0]]), r"vectors must be finite, got 1 nan/inf values of 2"),
+        (np.array([[1e39, 1.0]]), r"vectors must fit in float32 \(\|value\| < 3.4e38\), got 1 values that overflow"),
+    ],
+)
+def test_word_vectors_refuse_non_finite_values(vectors, message):
+    with pytest.raises(ValueError, match=message):
+        WordVectors(("a",), vectors)
+
+
+def test_a_zero_vector_is_never_a_neighbour_nor_a_query():
+    words = WordVectors(("a", "b", "<pad>"), np.array([[1, 0], [0, 1], [0, 0]], dtype=np.float32))
+    assert words.most_similar("a", k=5) == [("b", 0.0)]
+    with pytest.raises(ValueError, match=r"query must not be a word with a zero vector \(its cosine is undefined\), got '<pad>'"):
+        words.most_similar("<pad>")
+    with pytest.raises(ValueError, match=r"E\[b\] - E\[a\] \+ E\[c\] must not be the zero vector"):
+        words.analogy("a", "a", "<pad>")
+
+
+def test_most_similar_accepts_a_list_of_numbers_as_a_vector():
+    assert TOY.most_similar([1.0, 0.1], k=1) == TOY.most_similar(np.array([1.0, 0.1]), k=1)
+    assert TOY.most_similar([[1.0, 0.1], [0, 1]], k=1) == TOY.most_similar(np.array([[1.0, 0.1], [0, 1]]), k=1)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: TOY.most_similar([]), ValueError, r"query must hold at least one word or vector, got an empty sequence"),
+        (lambda: TOY.most_similar(np.array(1.0)), ValueError, r"query must have shape \(d,\) or \(n_vectors, d\)"),
+        (lambda: TOY.most_similar(["east", 1.0]), TypeError, r"query must be words or vectors, not a mix of both"),
+        (lambda: TOY.most_similar(5), TypeError, r"query must be a word, a sequence of words or an array of vectors, got int"),
+        (lambda: TOY.most_similar(np.array([np.nan, 1.0])), ValueError, r"query must be finite"),
+        (lambda: TOY.most_similar("east", exclude=[1]), TypeError, r"exclude must hold only strings, got 1 \(int\)"),
+        (lambda: TOY.index(3), TypeError, r"word must be a str, got int"),
+        (lambda: ["east"] in TOY, TypeError, r"word must be a str, got list"),
+        (lambda: TOY.analogy("east", ["west"], "north"), TypeError, r"b must be a str, got list"),
+    ],
+)
+def test_word_vector_methods_name_the_bad_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_coverage_without_a_counted_token_is_refused_not_a_zero_division():
+    report = CoverageReport(0, (), ("<pad>",), "fill")
+    with pytest.raises(ValueError, match=r"coverage is undefined without a token besides the zero rows"):
+        report.coverage
+    assert "coverage undefined" in str(report)
+    with pytest.raises(ValueError, match=r"n_found must be an integer >= 0, got -1"):
+        CoverageReport(-1, (), (), "fill")
+    with pytest.raises(TypeError, match=r"fill must be a str, got int"):
+        CoverageReport(1, (), (), 3)
+
+
+@pytest.mark.parametrize(
+    "tokens, pretrained, padding, error, message",
+    [
+        (["<pad>"], TOY, "<pad>", ValueError, r"tokens must hold at least one token besides the padding token '<pad>'"),
+        (["a", "b", "a"], TOY, "<pad>", ValueError, r"tokens must be distinct \(one row per id\), got 'a' at ids 0 and 2"),
+        (["a", 1], TOY, "<pad>", TypeError, r"tokens must hold only strings, got 1 \(int\)"),
+        (["a"], {"a": [1.0, 0.0]}, "<pad>", TypeError, r"pretrained must be a WordVectors, got dict"),
+        (["a"], TOY, 0, TypeError, r"padding must be a str or NoneType, got int"),
+        (["x", "y"], WordVectors(("a", "b"), np.ones((2, 2))), None, ValueError,
+         r"pretrained must have vectors whose values vary \(std > 0\), so that the 2 missing tokens get distinct"),
+    ],
+)
+def test_embedding_matrix_names_the_bad_argument(tokens, pretrained, padding, error, message):
+    with pytest.raises(error, match=message):
+        embedding_matrix(tokens, pretrained, np.random.default_rng(0), padding=padding)
+
+
+def test_embedding_matrix_of_huge_pretrained_vectors_has_finite_random_rows():
+    huge = WordVectors(tuple("abcd"), np.array([[3e37, -3e37, 3e37]] * 4, dtype=np.float32))  # float32 sums overflow
+    matrix, report = embedding_matrix(["x", "y", "a"], huge, np.random.default_rng(0), padding=None)
+    assert np.isfinite(matrix).all() and report.missing == ("x", "y")
+    assert "mean=inf" not in report.fill and "nan" not in report.fill
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda tmp_path: (tmp_path / "g.txt").write_bytes(b"a 1 2\n\xff 1 2\n") and tmp_path / "g.txt",
+         ValueError, r"g\.txt must be UTF-8 text"),
+        (lambda tmp_path: tmp_path, ValueError, r"path must be a GloVe text file, got .*, which is not a file"),
+        (lambda tmp_path: 3, TypeError, r"path must be a str or PathLike, got int"),
+        (lambda tmp_path: write(tmp_path, "a 1 2\n 1 2\n"), ValueError, r"glove\.txt:2 must start with a word, got an empty word"),
+    ],
+)
+def test_load_glove_names_the_bad_file_or_argument(tmp_path, make, error, message):
+    with pytest.raises(error, match=message):
+        load_glove(make(tmp_path))

@@ -144,7 +144,7 @@ def test_one_temperature_per_row_and_reproducible_draws():
     [
         (np.zeros(3), 1.0, np.random.default_rng(), "logits must have shape \\(batch, V\\)"),
         (np.zeros((2, 3)), [1.0, 1.0, 1.0], np.random.default_rng(), "temperature must be a number or have shape"),
-        (np.zeros((2, 3)), [1.0, 0.0], np.random.default_rng(), "temperature must be a positive"),
+        (np.zeros((2, 3)), [1.0, 0.0], np.random.default_rng(), "temperature\\[1\\] must be a positive finite number, got 0.0"),
         (np.zeros((2, 3)), 1.0, 0, "rng must be a numpy.random.Generator"),
         (np.array([["a", "b"]]), 1.0, np.random.default_rng(), "logits must hold numbers"),
     ],
@@ -185,3 +185,92 @@ def test_token_nll_of_huge_logits_is_finite():
 def test_token_nll_names_the_bad_argument(logits, targets, message):
     with pytest.raises(ValueError, match=message):
         token_nll(logits, targets)
+
+
+# ---------------------------------------------------------------- issue 14: no silent wrong answer
+
+
+class _FixedDraws(np.random.Generator):
+    """A Generator whose uniform draws are all ``value`` (the extremes of [0, 1) that sampling must survive)."""
+
+    def __init__(self, value):
+        super().__init__(np.random.PCG64(0))
+        self.value = value
+
+    def random(self, size=None, dtype=np.float64, out=None):
+        return np.full(size, self.value)
+
+
+@pytest.mark.parametrize(
+    "logits, temperature, expected",
+    [
+        ([1e308, -1e308], 1.0, [1.0, 0.0]),  # the difference of the logits overflows
+        ([1e308, -1e308], 0.5, [1.0, 0.0]),  # logits / τ overflows
+        ([3.0, 1.0], 1e-310, [1.0, 0.0]),  # a subnormal temperature
+        ([1.0, 2.0, 2.0], 1e-30, [0.0, 0.5, 0.5]),  # τ → 0: the argmax, ties share
+        ([1e300, -1e300, 0.0], 1e300, [np.e, 1 / np.e, 1.0]),  # a huge τ: finite ratios
+    ],
+)
+def test_softmax_of_extreme_logits_and_temperatures_is_a_distribution(logits, temperature, expected):
+    p = softmax_with_temperature(np.array(logits), temperature)
+    assert np.isfinite(p).all() and p.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(p / p.sum(), np.array(expected) / np.sum(expected), rtol=1e-6, atol=1e-300)
+
+
+@pytest.mark.parametrize("temperature", [1e-30, 1e-310])
+def test_sampling_at_a_vanishing_temperature_is_the_argmax(temperature):
+    logits = np.array([[1e308, -1e308, 0.0], [0.0, 5.0, 4.0]])
+    assert sample_next(logits, temperature, np.random.default_rng(0)).tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("draw", [0.0, np.nextafter(1.0, 0.0)])
+def test_sampling_never_draws_a_token_of_probability_zero(draw):
+    logits = np.array([[-1e3, 0.0, 5.0, -1e3], [5.0, -1e3, -1e3, -1e3]])  # probabilities [0, ~0, 1, 0], [1, 0, 0, 0]
+    assert sample_next(logits, 1e-3, _FixedDraws(draw)).tolist() == [2, 0]
+
+
+def test_token_nll_of_extreme_logits_is_exact_or_refused():
+    assert token_nll(np.array([[1e308, 0.0]]), np.array([1])).tolist() == [1e308]
+    with pytest.raises(ValueError, match=r"logits must span less than the largest float64 .* NLL of 1 targets overflows"):
+        token_nll(np.array([[1e308, -1e308]]), np.array([1]))
+
+
+def test_perplexity_refuses_an_nll_whose_exponential_overflows():
+    assert perplexity(709.0) == pytest.approx(np.exp(709.0))
+    with pytest.raises(ValueError, match=r"nll must be <= 709.78 nats for exp\(nll\) to be a finite float64, got 1000.0"):
+        perplexity(1000.0)
+
+
+def test_bits_per_token_of_a_huge_nll_is_finite():
+    assert bits_per_token(1e300) == pytest.approx(1e300 / np.log(2), rel=1e-15)
+    assert bits_per_token(1e4) == pytest.approx(1e4 / np.log(2), rel=1e-15)
+
+
+def test_unigram_smoothing_must_be_finite_and_a_huge_one_gives_the_uniform_model():
+    with pytest.raises(ValueError, match=r"smoothing must be a positive number \(finite\), got inf"):
+        unigram_nll([0, 1], [1], vocab_size=4, smoothing=float("inf"))
+    assert unigram_nll([0, 1], [1], vocab_size=4, smoothing=1e308) == pytest.approx(np.log(4))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: softmax_with_temperature([[1.0, 2.0], [1.0]], 1.0), r"logits must be a rectangular array, got a ragged list"),
+        (lambda: sample_next(np.zeros((0, 3)), 1.0, np.random.default_rng(0)),
+         r"logits must have shape \(batch, V\) with batch >= 1 and V >= 1, got \(0, 3\)"),
+        (lambda: sample_next(np.zeros((2, 3)), [1.0, float("nan")], np.random.default_rng(0)),
+         r"temperature\[1\] must be a positive finite number, got nan"),
+        (lambda: token_nll(np.zeros((2, 0)), np.zeros(2, dtype=int)), r"logits must have V >= 1 scores per target, got shape \(2, 0\)"),
+        (lambda: token_nll(np.zeros((2, 3)), [[0], [1, 2]]), r"targets must be a rectangular array, got a ragged list"),
+        (lambda: unigram_nll([[0], [1, 2]], [0], 3), r"train_ids must be a rectangular array, got a ragged list"),
+    ],
+)
+def test_language_model_helpers_name_the_bad_argument(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_0d_arrays_are_numbers_for_nll_and_temperature():
+    assert perplexity(np.array(np.log(4.0))) == pytest.approx(4.0)
+    np.testing.assert_allclose(softmax_with_temperature([0.0, np.log(3.0)], np.array(1.0)), [0.25, 0.75])
+    assert sample_next(np.array([[0.0, 50.0]]), np.array(1.0), np.random.default_rng(0)).tolist() == [1]
