@@ -402,3 +402,52 @@ def glove_path(folder: Path | None = None) -> Path:
             )
         return path
     return dataset_path(GLOVE_SUBSET, folder)
+
+
+TANG_POEMS = "tang_poems/tang_5char.txt"
+# A Han character (CJK ideographs, any extension; the same ranges as lstm_helpers.poetry.is_han),
+# a line of five of them and its mark, and a poem of 2 or 4 couplets (4 or 8 lines).
+_HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+_COUPLET = f"{_HAN}{{5}}，{_HAN}{{5}}。"
+_TANG_POEM = re.compile(f"(?:{_COUPLET}){{2}}(?:(?:{_COUPLET}){{2}})?")
+
+
+def load_tang_poems(folder: Path | None = None) -> list[str]:
+    """Load the five-character Tang poems (五言绝句 and 五言律诗), one str per poem.
+
+    18,180 poems from the Complete Tang Poems (全唐诗) in simplified characters, in the source's
+    order: 3,885 quatrains of 4 lines (24 characters) and 14,295 poems of 8 lines (48 characters),
+    779,400 characters in all (newlines not counted), 5,707 distinct: 5,705 Han characters and the
+    two marks ``，`` and ``。``. Every line is five Han characters and a mark, the marks alternating
+    ``，。，。…`` (checked here for every poem).
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        Data folder; default :func:`data_dir`.
+
+    Returns
+    -------
+    poems : list of str, length 18,180
+        Without the newline that ends each line of the file.
+
+    Raises
+    ------
+    ValueError
+        If the file's checksum differs from the manifest, or a line is not a poem of that form
+        (naming the line).
+
+    Examples
+    --------
+    >>> poems = load_tang_poems()
+    >>> len(poems), len(poems[0])
+    (18180, 48)
+    """
+    path = dataset_path(TANG_POEMS, folder)
+    # split on "\n" only, as the file was written; str.splitlines() would also break at U+2028
+    poems = path.read_text(encoding="utf-8").removesuffix("\n").split("\n")
+    for number, poem in enumerate(poems, start=1):
+        if not _TANG_POEM.fullmatch(poem):
+            raise ValueError(f"{path}:{number} must be a poem of 4 or 8 lines of five Han characters, "
+                             f"each ending with ，or 。 in turn; got {poem!r:.60}")
+    return poems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +163,7 @@ def test_loaders_accept_the_folder_as_str_or_path():
 
 @pytest.mark.parametrize(
     "loader",
-    [data.read_manifest, data.load_co2, data.load_shakespeare, data.load_macrodata, data.glove_path,
+    [data.read_manifest, data.load_co2, data.load_shakespeare, data.load_macrodata, data.glove_path, data.load_tang_poems,
      lambda folder: data.load_sentiment("imdb", folder),
      lambda folder: data.dataset_path("us_macrodata/macrodata.csv", folder)],
 )
@@ -267,3 +268,51 @@ def test_time_series_copies_its_arrays():
 def test_load_sentiment_refuses_a_list_of_sources():
     with pytest.raises(ValueError, match=r"source must be one of .*got \['imdb'\]"):
         data.load_sentiment(["imdb"])
+
+
+# ---------------------------------------------------------------- issue 15: the Tang poems
+
+
+def test_load_tang_poems_counts_and_form():
+    poems = data.load_tang_poems()
+    raw = (REPO / "data" / data.TANG_POEMS).read_bytes().decode("utf-8")
+    assert raw.endswith("\n") and len(raw) == 797_580  # as listed in the data sources: newlines included
+    assert len(poems) == raw.count("\n") == 18_180
+    lengths = Counter(len(poem) for poem in poems)
+    assert lengths == {24: 3_885, 48: 14_295}
+    assert sum(map(len, poems)) == 779_400
+    characters = set("".join(poems))
+    assert len(characters) == 5_707 and {"，", "。"} <= characters
+    assert poems[0].startswith("秦川雄帝宅，函谷壮皇居。")
+
+
+def test_load_tang_poems_keeps_characters_beyond_the_basic_block():
+    characters = set("".join(data.load_tang_poems()))
+    outside = {c for c in characters if not "\u4e00" <= c <= "\u9fff" and c not in "，。"}
+    assert len(outside) == 81 and "\U00030b38" in outside  # extension G, after OpenCC's t2s
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "秦川雄帝宅，函谷壮皇居。",  # one couplet: 2 lines
+        "秦川雄帝宅，函谷壮皇居。绮殿千寻起，离宫百雉余。连甍遥接汉，飞观迥凌虚。",  # 6 lines
+        "秦川雄帝宅。函谷壮皇居，绮殿千寻起，离宫百雉余。",  # marks swapped
+        "秦川雄帝宅，函谷壮皇居。绮殿千寻起，离宫百雉余",  # last mark missing
+        "秦川雄帝，函谷壮皇居。绮殿千寻起，离宫百雉余。",  # four characters
+        "秦川雄帝宅，函谷壮皇居。绮殿千寻起，离宫百雉余。 ",  # a stray space
+        "",  # an empty line
+    ],
+)
+def test_load_tang_poems_refuses_a_line_that_is_not_a_poem_of_the_form(fake_data_dir, line):
+    good = "秦川雄帝宅，函谷壮皇居。绮殿千寻起，离宫百雉余。"
+    folder = fake_data_dir({data.TANG_POEMS: f"{good}\n{line}\n{good}\n".encode()})
+    with pytest.raises(ValueError, match=r"tang_5char\.txt:2 must be a poem of 4 or 8 lines of five Han characters"):
+        data.load_tang_poems(folder)
+
+
+def test_load_tang_poems_refuses_an_edited_copy(fake_data_dir, tmp_path):
+    folder = fake_data_dir({data.TANG_POEMS: "秦川雄帝宅，函谷壮皇居。绮殿千寻起，离宫百雉余。\n".encode()})
+    (folder / data.TANG_POEMS).write_bytes("秦川雄帝宅，函谷壮皇居。绮殿千寻起，离宫百雉馀。\n".encode())
+    with pytest.raises(ValueError, match=r"tang_5char\.txt has sha256 .* edited or truncated"):
+        data.load_tang_poems(folder)

@@ -1,14 +1,23 @@
-"""Tests of lstm_helpers.language_model: perplexity, bits, the unigram baseline, temperature sampling."""
+"""Tests of lstm_helpers.language_model: perplexity, bits, the unigram and bigram baselines, temperature sampling."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lstm_helpers.language_model import (
+    BigramModel,
+    UnigramModel,
+    bigram_nll,
     bits_per_token,
     perplexity,
     sample_next,
+    sample_ngram,
     softmax_with_temperature,
     token_nll,
     unigram_nll,
@@ -274,3 +283,141 @@ def test_0d_arrays_are_numbers_for_nll_and_temperature():
     assert perplexity(np.array(np.log(4.0))) == pytest.approx(4.0)
     np.testing.assert_allclose(softmax_with_temperature([0.0, np.log(3.0)], np.array(1.0)), [0.25, 0.75])
     assert sample_next(np.array([[0.0, 50.0]]), np.array(1.0), np.random.default_rng(0)).tolist() == [1]
+
+
+# ---------------------------------------------------------------- n-gram baselines (issue 15)
+
+# train = 0 1 2 0 1 0 with V = 3, smoothing 1, worked out by hand:
+# unigram counts (3, 2, 1) + 1 = (4, 3, 2) over 9;
+# pairs 01 12 20 01 10: c(0, ·) = (0, 2, 0), c(1, ·) = (1, 0, 1), c(2, ·) = (1, 0, 0);
+# c(a) = (2, 2, 1), T(a) = (1, 2, 1); p(b | a) = (c(a, b) + T(a) p_uni(b)) / (c(a) + T(a)).
+HAND_TRAIN = [0, 1, 2, 0, 1, 0]
+HAND_UNIGRAM = [Fraction(4, 9), Fraction(3, 9), Fraction(2, 9)]
+HAND_BIGRAM = [
+    [Fraction(4, 27), Fraction(21, 27), Fraction(2, 27)],  # after 0: ((0, 2, 0) + (4, 3, 2)/9) / 3
+    [Fraction(17, 36), Fraction(6, 36), Fraction(13, 36)],  # after 1: ((1, 0, 1) + 2·(4, 3, 2)/9) / 4
+    [Fraction(13, 18), Fraction(3, 18), Fraction(2, 18)],  # after 2: ((1, 0, 0) + (4, 3, 2)/9) / 2
+]
+
+
+def test_bigram_probabilities_match_witten_bell_worked_by_hand():
+    model = BigramModel(HAND_TRAIN, vocab_size=3)
+    np.testing.assert_allclose(model.unigram.probabilities, np.array(HAND_UNIGRAM, dtype=float), rtol=1e-15)
+    np.testing.assert_allclose(model.next_probabilities([0, 1, 2]), np.array(HAND_BIGRAM, dtype=float), rtol=1e-14)
+
+
+def test_bigram_nll_is_the_mean_of_the_hand_probabilities_of_each_next_token():
+    evaluation = [2, 0, 0, 1]  # scored: p(0 | 2), p(0 | 0), p(1 | 0)
+    expected = -np.mean(np.log([float(HAND_BIGRAM[2][0]), float(HAND_BIGRAM[0][0]), float(HAND_BIGRAM[0][1])]))
+    assert bigram_nll(HAND_TRAIN, evaluation, vocab_size=3) == pytest.approx(expected, rel=1e-14)
+
+
+def test_bigram_falls_back_on_the_unigram_after_an_unseen_context():
+    model = BigramModel([0, 1, 0], vocab_size=4)  # 2 and 3 are never a context; 1 is the last token once
+    np.testing.assert_allclose(model.next_probabilities([3])[0], model.unigram.probabilities)
+    np.testing.assert_allclose(model.log_probabilities([3, 3], [0, 2]), np.log(model.unigram.probabilities[[0, 2]]))
+    single = BigramModel([2], vocab_size=3)  # no pair at all: the unigram everywhere
+    np.testing.assert_allclose(single.next_probabilities([0, 2]), np.tile(single.unigram.probabilities, (2, 1)))
+
+
+def test_unigram_model_gives_the_probabilities_of_unigram_nll():
+    train, evaluation = np.array([0, 0, 0, 1, 2, 2]), np.array([0, 2, 3])
+    model = UnigramModel(train, vocab_size=4, smoothing=0.5)
+    assert -model.log_probabilities(evaluation, evaluation).mean() == pytest.approx(
+        unigram_nll(train, evaluation, vocab_size=4, smoothing=0.5), rel=1e-15)
+    np.testing.assert_allclose(model.next_probabilities([0, 3]), np.tile(model.probabilities, (2, 1)))
+
+
+def test_bigram_beats_the_unigram_on_text_with_local_structure():
+    rng = np.random.default_rng(0)
+    text = np.repeat(rng.integers(0, 20, size=5_000), 2)  # every token is said twice: "aabbcc…"
+    train, evaluation = text[:8_000], text[8_000:]
+    assert bigram_nll(train, evaluation, vocab_size=20) < unigram_nll(train, evaluation[1:], vocab_size=20) - 0.5
+
+
+def test_bigram_model_copies_train_ids_and_its_arrays_are_read_only():
+    train = np.array(HAND_TRAIN)
+    model = BigramModel(train, vocab_size=3)
+    train[:] = 0
+    np.testing.assert_allclose(model.next_probabilities([0]), [np.array(HAND_BIGRAM[0], dtype=float)])
+    for array in (model.train_ids, model.pair_keys, model.pair_counts, model.context_counts, model.unigram.probabilities):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 1
+
+
+@settings(max_examples=30)
+@given(train=hnp.arrays(np.int64, st.integers(1, 60), elements=st.integers(0, 7)),
+       smoothing=st.floats(1e-3, 1e3))
+def test_every_bigram_row_is_a_distribution_and_matches_log_probabilities(train, smoothing):
+    model = BigramModel(train, vocab_size=8, smoothing=smoothing)
+    rows = model.next_probabilities(np.arange(8))
+    assert (rows > 0).all()
+    np.testing.assert_allclose(rows.sum(axis=1), 1.0, rtol=1e-12)
+    context, following = np.repeat(np.arange(8), 8), np.tile(np.arange(8), 8)
+    np.testing.assert_allclose(model.log_probabilities(context, following), np.log(rows.ravel()), rtol=1e-12)
+
+
+def test_sample_ngram_stops_before_the_stop_token_and_respects_max_length():
+    model = BigramModel([3, 0, 1, 2, 3, 0, 1, 2, 3], vocab_size=4)
+    for seed in range(20):
+        ids = sample_ngram(model, start_id=3, stop_id=3, max_length=6, rng=np.random.default_rng(seed))
+        assert ids.dtype == np.int64 and ids.ndim == 1 and len(ids) <= 6 and 3 not in ids
+    # at a vanishing temperature every draw is the most likely successor: 3 → 0 → 1 → 2 → stop
+    cold = sample_ngram(model, 3, 3, max_length=10, rng=np.random.default_rng(0), temperature=1e-6)
+    assert cold.tolist() == [0, 1, 2]
+
+
+def test_sample_ngram_first_draws_follow_the_tempered_model():
+    model = BigramModel(HAND_TRAIN, vocab_size=3)
+    rng = np.random.default_rng(3)
+    draws = [sample_ngram(model, 1, stop_id=2, max_length=1, rng=rng, temperature=0.5) for _ in range(4000)]
+    tempered = np.array(HAND_BIGRAM[1], dtype=float) ** 2
+    tempered /= tempered.sum()  # p^(1/τ) renormalised, τ = 1/2
+    observed_stop = np.mean([len(d) == 0 for d in draws])
+    observed_zero = np.mean([len(d) == 1 and d[0] == 0 for d in draws])
+    assert observed_stop == pytest.approx(tempered[2], abs=0.025)
+    assert observed_zero == pytest.approx(tempered[0], abs=0.025)
+
+
+@settings(max_examples=25)
+@given(train=hnp.arrays(np.int64, st.integers(2, 40), elements=st.integers(0, 5)), seed=st.integers(0, 2**16),
+       temperature=st.floats(0.05, 5.0))
+def test_samples_hold_only_vocabulary_ids_and_never_the_stop_id(train, seed, temperature):
+    for model in (UnigramModel(train, vocab_size=6), BigramModel(train, vocab_size=6)):
+        ids = sample_ngram(model, int(train[0]), 5, max_length=30, rng=np.random.default_rng(seed), temperature=temperature)
+        assert ids.size <= 30 and (0 <= ids).all() and (ids < 5).all()
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: BigramModel(np.array([], dtype=int), 3), ValueError, r"train_ids must have shape \(n_tokens,\) with n_tokens >= 1, got \(0,\)"),
+        (lambda: BigramModel([0, 3], 3), ValueError, r"train_ids must hold ids in 0 … 2, got 0 … 3"),
+        (lambda: BigramModel([0.5], 3), ValueError, r"train_ids must hold integers"),
+        (lambda: BigramModel([0, 1], 0), ValueError, r"vocab_size must be an integer >= 1"),
+        (lambda: BigramModel([0, 1], 2.0), ValueError, r"vocab_size must be an integer >= 1, got 2\.0"),
+        (lambda: BigramModel([0, 1], 3, smoothing=0), ValueError, r"smoothing must be a positive number"),
+        (lambda: UnigramModel([[0], [1]], 3), ValueError, r"train_ids must have shape \(n_tokens,\)"),
+        (lambda: BigramModel([0, 1], 3).next_probabilities([3]), ValueError, r"context_ids must hold ids in 0 … 2"),
+        (lambda: BigramModel([0, 1], 3).log_probabilities([0, 1], [1]), ValueError,
+         r"context_ids and next_ids must have the same shape \(n,\), got \(2,\) and \(1,\)"),
+        (lambda: UnigramModel([0, 1], 3).log_probabilities([0], [-1]), ValueError, r"next_ids must hold ids in 0 … 2"),
+        (lambda: bigram_nll([0, 1], [1], 3), ValueError, r"eval_ids must have shape \(n_tokens,\) with n_tokens >= 2, got \(1,\)"),
+        (lambda: sample_ngram("model", 0, 0, 5, np.random.default_rng(0)), TypeError,
+         r"model must be a UnigramModel or BigramModel, got str"),
+        (lambda: sample_ngram(BigramModel([0, 1], 3), 3, 0, 5, np.random.default_rng(0)), ValueError,
+         r"start_id must be an id in 0 … 2, got 3"),
+        (lambda: sample_ngram(BigramModel([0, 1], 3), 0, -1, 5, np.random.default_rng(0)), ValueError,
+         r"stop_id must be an integer >= 0, got -1"),
+        (lambda: sample_ngram(BigramModel([0, 1], 3), 0, 3, 5, np.random.default_rng(0)), ValueError,
+         r"stop_id must be an id in 0 … 2, got 3"),
+        (lambda: sample_ngram(BigramModel([0, 1], 3), 0, 0, 0, np.random.default_rng(0)), ValueError,
+         r"max_length must be an integer >= 1, got 0"),
+        (lambda: sample_ngram(BigramModel([0, 1], 3), 0, 0, 5, 0), ValueError, r"rng must be a numpy\.random\.Generator"),
+        (lambda: sample_ngram(BigramModel([0, 1], 3), 0, 0, 5, np.random.default_rng(0), temperature=0.0), ValueError,
+         r"temperature must be a positive finite number, got 0\.0"),
+    ],
+)
+def test_ngram_helpers_name_the_bad_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
