@@ -1,39 +1,129 @@
-"""Checks shared by the numpy recurrent layers (inputs, initial states, Keras layers)."""
+"""Checks shared by the numpy recurrent layers (weights, inputs, states, traces, results, Keras layers).
+
+Every check raises an error whose message names the argument, what was expected and what was
+given. A wrong type or dtype (a string, a bool, complex or object array, weights or a trace of
+another layer, an ``rng`` that is not a Generator) raises :class:`ArgumentTypeError`, which is a
+``TypeError`` and also a ``ValueError`` (what these checks raised before, so code that catches
+``ValueError`` keeps working); a wrong shape or value (nan/inf, a size out of range) raises
+``ValueError``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+
+from lstm_helpers._checks import check_float_array, check_int, check_real
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type or dtype: a ``TypeError``, and a ``ValueError`` for older code."""
+
+
+def check_floats(name: str, values: object, *, allow_nonfinite: bool = False) -> np.ndarray:
+    """:func:`~lstm_helpers._checks.check_float_array`, raising :class:`ArgumentTypeError` for a wrong dtype.
+
+    float32 stays float32, integers become float64; the result may share memory with ``values``.
+    """
+    try:
+        return check_float_array(name, values, allow_nonfinite=allow_nonfinite)
+    except TypeError as error:
+        raise ArgumentTypeError(str(error)) from None
+
+
+def check_finite(name: str, array: np.ndarray) -> None:
+    """Raise ``ValueError`` naming ``name`` if the float array ``array`` holds nan or inf."""
+    finite = np.isfinite(array)
+    if not finite.all():
+        raise ValueError(f"{name} must be finite, got {int(array.size - finite.sum())} nan/inf values of {array.size}")
+
+
+def check_flag(name: str, value: object) -> bool:
+    """Return ``value`` as a ``bool`` if it is one (a string such as ``"no"`` would count as true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
 
 
 def check_sequence_batch(x: object, features: int) -> np.ndarray:
-    """Return ``x`` as float array of shape (batch, steps, features), or raise ``ValueError``."""
-    x = np.asarray(x)
+    """Return ``x`` as a finite float array of shape (batch, steps, features), or raise.
+
+    float32 stays float32, integers become float64 (no copy of a float array).
+    """
+    x = check_floats("x", x, allow_nonfinite=True)
     if x.ndim != 3:
         raise ValueError(f"x must have shape (batch, steps, features), got {x.shape}")
-    if not np.issubdtype(x.dtype, np.floating):
-        if np.issubdtype(x.dtype, np.integer):
-            x = x.astype(np.float64)
-        else:
-            raise ValueError(f"x must hold numbers, got dtype {x.dtype}")
     if x.shape[2] != features:
         raise ValueError(f"x must have {features} features (the weights' W_x has {features} rows), got {x.shape[2]}")
     if x.shape[0] == 0 or x.shape[1] == 0:
         raise ValueError(f"x must have at least one sample and one step, got {x.shape}")
-    if not np.isfinite(x).all():
-        raise ValueError(f"x must be finite, got {int((~np.isfinite(x)).sum())} nan/inf values")
+    check_finite("x", x)
     return x
 
 
 def check_state(name: str, state: object, batch: int, units: int, dtype: np.dtype) -> np.ndarray:
-    """Return an initial state of shape (batch, units); ``None`` gives zeros."""
+    """Return a finite state of shape (batch, units) in ``dtype``; ``None`` gives zeros.
+
+    A state of another float type is cast to ``dtype``, the type the layer computes in.
+    """
     if state is None:
         return np.zeros((batch, units), dtype=dtype)
-    state = np.asarray(state, dtype=dtype)
+    state = check_floats(name, state, allow_nonfinite=True)
     if state.shape != (batch, units):
         raise ValueError(f"{name} must have shape (batch, units) = ({batch}, {units}), got {state.shape}")
-    if not np.isfinite(state).all():
-        raise ValueError(f"{name} must be finite, got nan/inf values")
-    return state
+    check_finite(name, state)
+    return state.astype(dtype, copy=False)
+
+
+def check_step_arrays(expected: tuple[int, int, int], *, allow_nonfinite: bool = False,
+                      **arrays: object) -> dict[str, np.ndarray]:
+    """Return the named arrays as float arrays after checking their shape (batch, steps, units) = ``expected``.
+
+    Each must be finite unless ``allow_nonfinite`` (for a caller that checks its results instead).
+    """
+    checked = {}
+    for name, array in arrays.items():
+        array = check_floats(name, array, allow_nonfinite=True)
+        if array.shape != expected:
+            raise ValueError(f"{name} must have shape (batch, steps, units) = {expected}, got {array.shape}")
+        if not allow_nonfinite:
+            check_finite(name, array)
+        checked[name] = array
+    return checked
+
+
+def check_trace(trace: object, expected: type, producer: str, shape: tuple[int, int, int], *,
+                allow_nonfinite: bool = False) -> dict[str, np.ndarray]:
+    """Check that ``trace`` is an ``expected`` (from ``producer``) of (batch, steps, units) float arrays.
+
+    Returns its arrays by field name (``{"h": …, "c": …}``).
+    """
+    if not isinstance(trace, expected):
+        raise ArgumentTypeError(f"trace must be the {expected.__name__} that {producer} returned, "
+                                f"got {type(trace).__name__}")
+    fields = tuple(expected.__dataclass_fields__)
+    checked = check_step_arrays(shape, allow_nonfinite=allow_nonfinite,
+                                **{f"trace.{field}": getattr(trace, field) for field in fields})
+    return {field: checked[f"trace.{field}"] for field in fields}
+
+
+def check_finite_results(function: str, results: Mapping[str, np.ndarray], inputs: Mapping[str, object]) -> None:
+    """Raise ``ValueError`` if a result of ``function`` holds nan/inf, naming the input to blame.
+
+    That is the first of ``inputs`` that holds nan/inf; if all are finite, the computation
+    overflowed, and the message gives the largest magnitude of each input. Checking the (small)
+    results instead of every input saves a pass over large inputs such as a trace.
+    """
+    if all(np.isfinite(value).all() for value in results.values()):
+        return
+    arrays = {name: np.asarray(value) for name, value in inputs.items() if value is not None}
+    for name, array in arrays.items():
+        check_finite(name, array)
+    dtype = np.result_type(*results.values())
+    largest = ", ".join(f"{name} {np.abs(array).max():.3g}" for name, array in arrays.items() if array.size)
+    raise ValueError(f"{function} overflowed {dtype}: its inputs are finite, but too large "
+                     f"(largest magnitudes: {largest}); scale them down or compute in float64")
 
 
 def check_weight_shapes(W_x: np.ndarray, W_h: np.ndarray, b: np.ndarray, n_gates: int) -> None:
@@ -47,9 +137,6 @@ def check_weight_shapes(W_x: np.ndarray, W_h: np.ndarray, b: np.ndarray, n_gates
         raise ValueError(f"W_x must have shape (features, {n_gates * units}) for {units} units, got {W_x.shape}")
     if b.shape != (n_gates * units,):
         raise ValueError(f"b must have shape ({n_gates * units},) for {units} units, got {b.shape}")
-    for name, array in (("W_x", W_x), ("W_h", W_h), ("b", b)):
-        if not np.isfinite(array).all():
-            raise ValueError(f"{name} must be finite, got nan/inf values")
 
 
 def keras_weights(layer: object, class_name: str) -> list[np.ndarray]:
@@ -83,10 +170,21 @@ class StackedWeights:
     W_h: np.ndarray
     b: np.ndarray
 
-    def _store_as_arrays(self) -> None:
-        """Replace ``W_x``, ``W_h``, ``b`` by ndarrays (the dataclasses are frozen, hence ``object.__setattr__``)."""
-        for name in ("W_x", "W_h", "b"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+    def _store_as_arrays(self, *extra: str) -> None:
+        """Replace ``W_x``, ``W_h``, ``b`` (and the ``extra`` fields that are not None) by finite float arrays.
+
+        They must share one float type, so that the layer computes in one precision; float arrays
+        are stored as given, not copied, and integers become float64. (The dataclasses are frozen,
+        hence ``object.__setattr__``.)
+        """
+        names = [name for name in ("W_x", "W_h", "b", *extra) if getattr(self, name) is not None]
+        for name in names:
+            object.__setattr__(self, name, check_floats(name, getattr(self, name)))
+        dtypes = {name: getattr(self, name).dtype for name in names}
+        if len(set(dtypes.values())) > 1:
+            listing = ", ".join(f"{name} {dtype}" for name, dtype in dtypes.items())
+            raise ArgumentTypeError(f"{', '.join(names)} must have one float dtype, got {listing}; "
+                                    "cast them to one, e.g. with .astype(np.float32)")
 
     @property
     def units(self) -> int:
@@ -106,14 +204,18 @@ class StackedWeights:
         return self.W_x.size + self.W_h.size + self.b.size
 
 
-def check_init_arguments(features: object, units: object, rng: object) -> tuple[int, int]:
-    """Validate the arguments of the ``init_*`` functions; return ``(features, units)`` as ints."""
-    from lstm_helpers._checks import check_int
-
-    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
+def check_generator(rng: object) -> None:
+    """Refuse an ``rng`` that is not a ``numpy.random.Generator`` (a seed, ``None``, the legacy ``RandomState``)."""
     if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
-    return features, units
+        raise ArgumentTypeError(f"rng must be a numpy.random.Generator, got {rng!r}; "
+                                "make one with np.random.default_rng(seed)")
+
+
+def check_init_arguments(features: object, units: object, rng: object, scale: object) -> tuple[int, int, float]:
+    """Validate the arguments of the ``init_*`` functions; return ``(features, units, scale)``."""
+    features, units = check_int("features", features, minimum=1), check_int("units", units, minimum=1)
+    check_generator(rng)
+    return features, units, check_real("scale", scale, minimum=0.0)
 
 
 def check_same_shapes(current: list[np.ndarray], W_x: np.ndarray, W_h: np.ndarray) -> None:
@@ -128,11 +230,4 @@ def check_same_shapes(current: list[np.ndarray], W_x: np.ndarray, W_h: np.ndarra
 def check_weights_type(weights: object, expected: type) -> None:
     """Refuse weights of another cell type (an LSTM's weights in a GRU function, say)."""
     if not isinstance(weights, expected):
-        raise ValueError(f"weights must be {expected.__name__}, got {type(weights).__name__}")
-
-
-def check_step_arrays(expected: tuple[int, int, int], **arrays: object) -> None:
-    """Check that every named array has shape (batch, steps, units) = ``expected``."""
-    for name, array in arrays.items():
-        if np.shape(array) != expected:
-            raise ValueError(f"{name} must have shape (batch, steps, units) = {expected}, got {np.shape(array)}")
+        raise ArgumentTypeError(f"weights must be {expected.__name__}, got {type(weights).__name__}")

@@ -21,12 +21,14 @@ Parameters are a dict of arrays by name, :data:`PARAMETERS`, the form that
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from lstm_helpers import lstm
 from lstm_helpers._checks import check_int, check_integer_array
+from lstm_helpers._recurrent import ArgumentTypeError, check_finite, check_floats, check_generator
 from lstm_helpers.language_model import sample_next
 from lstm_helpers.sequences import one_hot
 
@@ -56,7 +58,10 @@ def init_params(vocab_size: int, units: int, rng: np.random.Generator, scale: fl
     Raises
     ------
     ValueError
-        If a size is not an integer ``>= 1`` or ``rng`` is not a Generator.
+        If a size is not an integer ``>= 1`` (2.7 is refused, not truncated), or ``scale`` is
+        negative or nan/inf.
+    TypeError
+        If ``rng`` is not a Generator or ``scale`` not a real number.
 
     Examples
     --------
@@ -64,26 +69,32 @@ def init_params(vocab_size: int, units: int, rng: np.random.Generator, scale: fl
     >>> {name: value.shape for name, value in params.items()}
     {'W_x': (5, 12), 'W_h': (3, 12), 'b': (12,), 'W_y': (3, 5), 'b_y': (5,)}
     """
+    vocab_size, units = check_int("vocab_size", vocab_size, minimum=1), check_int("units", units, minimum=1)
     weights = lstm.init_lstm(vocab_size, units, rng, scale=scale)
     W_y = rng.normal(0.0, scale / np.sqrt(units), size=(units, vocab_size))
     return {"W_x": weights.W_x, "W_h": weights.W_h, "b": weights.b, "W_y": W_y, "b_y": np.zeros(vocab_size)}
 
 
 def _unpack(params: object) -> tuple[lstm.LSTMWeights, np.ndarray, np.ndarray]:
-    """Check ``params`` and return ``(LSTMWeights, W_y, b_y)``."""
+    """Check ``params`` (keys, finite floats of one type, consistent shapes); return ``(LSTMWeights, W_y, b_y)``."""
     if not isinstance(params, dict) or set(params) != set(PARAMETERS):
         got = sorted(params) if isinstance(params, dict) else type(params).__name__
         raise ValueError(f"params must be a dict with keys {list(PARAMETERS)}, got {got}")
-    weights = lstm.LSTMWeights(params["W_x"], params["W_h"], params["b"])  # checks the LSTM's shapes
+    arrays = {name: check_floats(f"params[{name!r}]", params[name], allow_nonfinite=True) for name in PARAMETERS}
+    dtypes = {name: array.dtype for name, array in arrays.items()}
+    if len(set(dtypes.values())) > 1:
+        listing = ", ".join(f"{name} {dtype}" for name, dtype in dtypes.items())
+        raise ArgumentTypeError(f"params must all have one float dtype, got {listing}; cast them to one, "
+                                "e.g. {name: value.astype(np.float32) for name, value in params.items()}")
+    for name in ("W_y", "b_y"):
+        check_finite(f"params[{name!r}]", arrays[name])
+    weights = lstm.LSTMWeights(arrays["W_x"], arrays["W_h"], arrays["b"])  # checks the LSTM's shapes and values
     vocab_size, units = weights.features, weights.units
-    W_y, b_y = np.asarray(params["W_y"]), np.asarray(params["b_y"])
+    W_y, b_y = arrays["W_y"], arrays["b_y"]
     if W_y.shape != (units, vocab_size):
         raise ValueError(f"params['W_y'] must have shape (units, vocab_size) = ({units}, {vocab_size}), got {W_y.shape}")
     if b_y.shape != (vocab_size,):
         raise ValueError(f"params['b_y'] must have shape (vocab_size,) = ({vocab_size},), got {b_y.shape}")
-    for name, value in (("W_y", W_y), ("b_y", b_y)):
-        if not np.isfinite(value).all():
-            raise ValueError(f"params[{name!r}] must be finite, got nan/inf values")
     return weights, W_y, b_y
 
 
@@ -106,13 +117,13 @@ def forward(params: dict[str, np.ndarray], ids: np.ndarray, h0: np.ndarray | Non
         Keys :data:`PARAMETERS`.
     ids : array_like of int, shape (batch, steps)
         Character ids, each in ``0 … V−1``.
-    h0, c0 : ndarray, shape (batch, units), optional
+    h0, c0 : array_like, shape (batch, units), optional
         The LSTM's initial state (zeros by default): the last state of the previous chunk of text.
 
     Returns
     -------
     logits : ndarray, shape (batch, steps, vocab_size)
-        ``logits[:, t]`` scores the character after ``ids[:, t]``.
+        ``logits[:, t]`` scores the character after ``ids[:, t]``; in the parameters' float type.
     trace : LSTMTrace
         States and gates, (batch, steps, units) each; ``trace.h[:, -1]``, ``trace.c[:, -1]`` are the
         state to carry into the next chunk.
@@ -120,8 +131,11 @@ def forward(params: dict[str, np.ndarray], ids: np.ndarray, h0: np.ndarray | Non
     Raises
     ------
     ValueError
-        If ``params`` does not have the keys and consistent shapes, an id is outside the vocabulary,
-        or a state has the wrong shape.
+        If ``params`` does not have the keys and consistent shapes, a parameter or state holds
+        nan/inf, an id is outside the vocabulary, a state has the wrong shape, or the logits
+        overflowed.
+    TypeError
+        If a parameter or state is not real numbers, or the parameters have different float types.
 
     Examples
     --------
@@ -134,7 +148,16 @@ def forward(params: dict[str, np.ndarray], ids: np.ndarray, h0: np.ndarray | Non
     ids = _check_ids("ids", ids, weights.features)
     x = one_hot(ids, weights.features, dtype=np.result_type(weights.W_x, np.float32))  # (B, T, V)
     trace = lstm.lstm_forward(x, weights, h0, c0)
-    return trace.h @ W_y + b_y, trace
+    logits = trace.h @ W_y + b_y
+    _check_logits(logits, W_y, b_y)
+    return logits, trace
+
+
+def _check_logits(logits: np.ndarray, W_y: np.ndarray, b_y: np.ndarray) -> None:
+    """Refuse logits that overflowed (``|h_t W_y + b_y|`` beyond the float type's range)."""
+    if not np.isfinite(logits).all():
+        raise ValueError(f"params['W_y'] and params['b_y'] are too large: the logits overflowed {logits.dtype} "
+                         f"(largest |W_y| {np.abs(W_y).max():.3g}, |b_y| {np.abs(b_y).max():.3g})")
 
 
 @dataclass(frozen=True)
@@ -172,18 +195,21 @@ def loss_and_gradients(params: dict[str, np.ndarray], ids: np.ndarray, targets: 
         Input characters.
     targets : array_like of int, shape (batch, steps)
         The character that follows each input character.
-    h0, c0 : ndarray, shape (batch, units), optional
+    h0, c0 : array_like, shape (batch, units), optional
         Initial state (zeros by default).
 
     Returns
     -------
     result : LossAndGradients
-        ``loss``, ``gradients`` (a dict like ``params``), ``h_last``, ``c_last``.
+        ``loss``, ``gradients`` (a dict like ``params``, new arrays in the parameters' float
+        type), ``h_last``, ``c_last`` (copies).
 
     Raises
     ------
     ValueError
         As :func:`forward`, or if ``targets`` does not match ``ids``.
+    TypeError
+        As :func:`forward`.
 
     Examples
     --------
@@ -202,10 +228,14 @@ def loss_and_gradients(params: dict[str, np.ndarray], ids: np.ndarray, targets: 
     x = one_hot(ids, vocab_size, dtype=np.result_type(weights.W_x, np.float32))  # (B, T, V)
     trace = lstm.lstm_forward(x, weights, h0, c0)
     logits = trace.h @ W_y + b_y  # (B, T, V)
+    _check_logits(logits, W_y, b_y)
     shifted = logits - logits.max(axis=-1, keepdims=True)  # exp never overflows
     log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # ln softmax(logits_t)
     batch_index, step_index = np.indices((batch, steps))  # (B, T) each, to pick each target's entry
     loss = -log_p[batch_index, step_index, targets].mean()
+    if not np.isfinite(loss):  # logits spanning more than the float type's range: ln p_t underflows to -inf
+        raise ValueError(f"params['W_y'] and params['b_y'] are too large: the loss overflowed {logits.dtype} "
+                         f"(logits from {logits.min():.3g} to {logits.max():.3g})")
     dlogits = np.exp(log_p)  # p_t
     dlogits[batch_index, step_index, targets] -= 1.0  # p_t − onehot(y_t)
     dlogits /= batch * steps  # δlogits_t
@@ -237,7 +267,7 @@ def sample(params: dict[str, np.ndarray], prime_ids: np.ndarray, length: int, rn
         Number of characters to generate, ``>= 1``.
     rng : numpy.random.Generator
     temperature : float, default 1.0
-        τ ``> 0``; below 1 sharpens, above 1 flattens the distribution.
+        τ ``> 0``, finite; below 1 sharpens, above 1 flattens the distribution.
 
     Returns
     -------
@@ -247,8 +277,11 @@ def sample(params: dict[str, np.ndarray], prime_ids: np.ndarray, length: int, rn
     Raises
     ------
     ValueError
-        If an id is outside the vocabulary, ``length < 1``, ``temperature`` is not positive or
-        ``rng`` is not a Generator.
+        If ``prime_ids`` is empty, not integers or has an id outside the vocabulary, ``length`` is
+        not an integer ``>= 1``, ``temperature`` is not a positive finite number, or ``params`` is
+        not valid (as :func:`forward`).
+    TypeError
+        If ``rng`` is not a Generator.
 
     Examples
     --------
@@ -260,8 +293,15 @@ def sample(params: dict[str, np.ndarray], prime_ids: np.ndarray, length: int, rn
     prime = check_integer_array("prime_ids", prime_ids)
     if prime.ndim != 1:
         raise ValueError(f"prime_ids must have shape (n_prime,), got {prime.shape}")
+    if prime.size == 0:
+        raise ValueError("prime_ids must hold at least one id (the model needs a character to start from), got none")
+    _check_ids("prime_ids", prime[None], weights.features)
     length = check_int("length", length, minimum=1)
-    logits, trace = forward(params, prime[None])  # checks the ids
+    check_generator(rng)
+    if (isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real)
+            or not np.isfinite(temperature) or temperature <= 0):
+        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+    logits, trace = forward(params, prime[None])
     h, c = trace.h[:, -1], trace.c[:, -1]
     generated = np.empty(length, dtype=np.int64)
     for k in range(length):
@@ -277,15 +317,20 @@ def to_keras(params: dict[str, np.ndarray], model: object) -> None:
     Raises
     ------
     ValueError
-        If the model does not consist of an LSTM and a Dense layer whose shapes match ``params``.
+        If the model does not consist of an LSTM and a Dense layer (linear, with a bias) whose
+        shapes match ``params``, or ``params`` is not valid (as :func:`forward`).
     """
     weights, W_y, b_y = _unpack(params)
     layers = list(getattr(model, "layers", []))
     kinds = [type(layer).__name__ for layer in layers]
     if kinds != ["LSTM", "Dense"]:
         raise ValueError(f"model must have the layers ['LSTM', 'Dense'], got {kinds}")
-    lstm.to_keras(weights, layers[0])
-    kernel, bias = layers[1].get_weights()
+    dense = layers[1]
+    if not dense.use_bias or dense.activation.__name__ != "linear":
+        raise ValueError("the Dense layer must be linear with a bias (the logits h_t W_y + b_y), got "
+                         f"activation={dense.activation.__name__}, use_bias={dense.use_bias}")
+    kernel, _ = dense.get_weights()
     if kernel.shape != W_y.shape:
         raise ValueError(f"the Dense layer's kernel must have the shape of W_y {W_y.shape}, got {kernel.shape}")
-    layers[1].set_weights([W_y, b_y])
+    lstm.to_keras(weights, layers[0])
+    dense.set_weights([W_y, b_y])

@@ -34,15 +34,18 @@ import numpy as np
 
 from lstm_helpers._recurrent import (
     StackedWeights,
+    check_finite_results,
+    check_flag,
     check_init_arguments,
     check_same_shapes,
     check_sequence_batch,
     check_state,
     check_step_arrays,
+    check_trace,
     check_weights_type,
     keras_weights,
 )
-from lstm_helpers.lstm import sigmoid
+from lstm_helpers.lstm import _sigmoid  # sigmoid without the argument checks, for the loop
 
 #: Gate order of the columns of ``W_x``, ``W_h`` and ``b`` (Keras's order).
 GATES = ("z", "r", "h_tilde")
@@ -59,6 +62,17 @@ class GRUWeights(StackedWeights):
     b : ndarray, shape (3·units,) if not ``reset_after``, else (2, 3·units): rows ``b_x``, ``b_h``
     reset_after : bool
         Which candidate formula (see module docstring).
+
+    The arrays must be finite and of one float type (integers become float64); float arrays are
+    stored as given, not copied.
+
+    Raises
+    ------
+    TypeError
+        If an array is not real numbers, the arrays have different float types, or
+        ``reset_after`` is not a bool.
+    ValueError
+        If the shapes do not fit together or an array holds nan/inf.
     """
 
     W_x: np.ndarray
@@ -67,6 +81,7 @@ class GRUWeights(StackedWeights):
     reset_after: bool = True
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "reset_after", check_flag("reset_after", self.reset_after))
         self._store_as_arrays()
         W_x, W_h, b = self.W_x, self.W_h, self.b
         if W_h.ndim != 2 or W_h.shape[0] == 0 or W_h.shape[1] != 3 * W_h.shape[0]:
@@ -77,9 +92,6 @@ class GRUWeights(StackedWeights):
         expected = (2, 3 * units) if self.reset_after else (3 * units,)
         if b.shape != expected:
             raise ValueError(f"b must have shape {expected} when reset_after={self.reset_after}, got {b.shape}")
-        for name, array in (("W_x", W_x), ("W_h", W_h), ("b", b)):
-            if not np.isfinite(array).all():
-                raise ValueError(f"{name} must be finite, got nan/inf values")
 
     # units, features and n_params() (3·units·(features + units + 1), plus 3·units for the second
     # bias when reset_after) come from StackedWeights.
@@ -87,7 +99,10 @@ class GRUWeights(StackedWeights):
 
 @dataclass(frozen=True)
 class GRUTrace:
-    """Hidden states ``h_t``, gates ``z_t``, ``r_t`` and candidates ``h̃_t`` of a GRU; each (B, T, H)."""
+    """Hidden states ``h_t``, gates ``z_t``, ``r_t`` and candidates ``h̃_t`` of a GRU; each (B, T, H).
+
+    :func:`gru_backward` checks a trace it is given (type, dtypes, shapes, nan/inf).
+    """
 
     h: np.ndarray
     z: np.ndarray
@@ -108,8 +123,33 @@ class GRUGradients:
 
 def init_gru(features: int, units: int, rng: np.random.Generator, reset_after: bool = True,
              scale: float = 0.5) -> GRUWeights:
-    """Random weights, normal with standard deviation ``scale / sqrt(fan_in)``, random small biases."""
-    features, units = check_init_arguments(features, units, rng)
+    """Random weights, normal with standard deviation ``scale / sqrt(fan_in)``, random small biases.
+
+    Parameters
+    ----------
+    features, units : int
+        Input size ``n`` and hidden size ``H``, both ``>= 1``.
+    rng : numpy.random.Generator
+    reset_after : bool, default True
+        Keras's default formulation (see the module docstring).
+    scale : float, default 0.5
+        ``>= 0``.
+
+    Returns
+    -------
+    weights : GRUWeights
+        float64.
+
+    Raises
+    ------
+    ValueError
+        If a size is not an integer ``>= 1`` (2.7 is refused, not truncated) or ``scale`` is
+        negative or nan/inf.
+    TypeError
+        If ``rng`` is not a Generator, ``reset_after`` not a bool or ``scale`` not a real number.
+    """
+    features, units, scale = check_init_arguments(features, units, rng, scale)
+    reset_after = check_flag("reset_after", reset_after)
     bias_shape = (2, 3 * units) if reset_after else (3 * units,)
     return GRUWeights(
         W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, 3 * units)),
@@ -131,15 +171,25 @@ def gru_forward(x: np.ndarray, weights: GRUWeights, h0: np.ndarray | None = None
 
     Parameters
     ----------
-    x : ndarray, shape (batch, steps, features)
+    x : array_like, shape (batch, steps, features)
+        Real numbers (a nested list is fine); float32 stays float32, integers become float64.
     weights : GRUWeights
-    h0 : ndarray, shape (batch, units), optional
-        Initial hidden state; zeros by default, as in Keras.
+    h0 : array_like, shape (batch, units), optional
+        Initial hidden state; zeros by default, as in Keras. Cast to the type the layer computes in.
 
     Returns
     -------
     trace : GRUTrace
-        ``trace.h[:, -1]`` is Keras's output without ``return_sequences``.
+        ``trace.h[:, -1]`` is Keras's output without ``return_sequences``. float32 if ``x`` and the
+        weights are float32, float64 otherwise.
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not GRUWeights, or ``x`` or ``h0`` is not real numbers.
+    ValueError
+        If ``x`` is not a finite (batch, steps, features) array matching the weights, ``h0`` has
+        the wrong shape or holds nan/inf, or the computation overflowed.
 
     Examples
     --------
@@ -160,16 +210,17 @@ def gru_forward(x: np.ndarray, weights: GRUWeights, h0: np.ndarray | None = None
         a_x = x[:, t] @ W_x + b_x  # (B, 3H): input side of the pre-activations of z, r, h~
         if weights.reset_after:
             a_h = h_prev @ W_h + b_h  # (B, 3H): recurrent side, all three blocks at once
-            z, r = sigmoid(a_x[:, :H] + a_h[:, :H]), sigmoid(a_x[:, H : 2 * H] + a_h[:, H : 2 * H])
+            z, r = _sigmoid(a_x[:, :H] + a_h[:, :H]), _sigmoid(a_x[:, H : 2 * H] + a_h[:, H : 2 * H])
             h_tilde = np.tanh(a_x[:, 2 * H :] + r * a_h[:, 2 * H :])
         else:
             a_h = h_prev @ W_h[:, : 2 * H]  # (B, 2H): gates first, the candidate needs r
-            z, r = sigmoid(a_x[:, :H] + a_h[:, :H]), sigmoid(a_x[:, H : 2 * H] + a_h[:, H:])
+            z, r = _sigmoid(a_x[:, :H] + a_h[:, :H]), _sigmoid(a_x[:, H : 2 * H] + a_h[:, H:])
             h_tilde = np.tanh(a_x[:, 2 * H :] + (r * h_prev) @ W_h[:, 2 * H :])
         h_t = z * h_prev + (1.0 - z) * h_tilde
         for name, value in (("h", h_t), ("z", z), ("r", r), ("h_tilde", h_tilde)):
             trace[name][:, t] = value
         h_prev = h_t  # the state step t + 1 reads
+    check_finite_results("gru_forward", {"h_T": h_prev}, {"x": x, "h0": h0})  # a nan (overflow) reaches h_T
     return GRUTrace(**trace)
 
 
@@ -196,24 +247,35 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
 
     Parameters
     ----------
-    x : ndarray, shape (batch, steps, features)
+    x : array_like, shape (batch, steps, features)
     weights : GRUWeights
     trace : GRUTrace
         :func:`gru_forward`'s result for ``x`` and ``h0``.
-    dh : ndarray, shape (batch, steps, units)
+    dh : array_like, shape (batch, steps, units)
         The loss's own gradient ∂L/∂h_t at every step, not counting later steps.
-    h0 : ndarray, shape (batch, units), optional
+    h0 : array_like, shape (batch, units), optional
 
     Returns
     -------
     gradients : GRUGradients
+        All in the common float type of ``x``, the weights, the trace and ``dh`` (float32 only if
+        all are float32; cast ``dh`` to float32 to stay in float32).
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not GRUWeights, ``trace`` not a GRUTrace, or an array not real numbers.
+    ValueError
+        If ``dh``, the trace or ``h0`` does not match ``x`` and the weights, an input holds nan/inf,
+        or the gradients overflowed.
     """
     check_weights_type(weights, GRUWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape  # B, T, n
     H = weights.units
-    check_step_arrays((batch, steps, H), **{"trace.h": trace.h, "dh": dh})
-    dtype = np.result_type(x, weights.W_x, trace.h, dh)
+    arrays = check_trace(trace, GRUTrace, "gru_forward", (batch, steps, H))
+    dh = check_step_arrays((batch, steps, H), dh=dh)["dh"]
+    dtype = np.result_type(x, weights.W_x, *arrays.values(), dh)
     h_start = check_state("h0", h0, batch, H, dtype)
     W_x, W_h = weights.W_x.astype(dtype), weights.W_h.astype(dtype)
     _, b_h = _biases(weights, dtype)
@@ -222,8 +284,8 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
     dx = np.zeros(x.shape, dtype=dtype)
     dh_next = np.zeros((batch, H), dtype=dtype)  # δh_{T+1} = 0
     for t in reversed(range(steps)):
-        h_prev = trace.h[:, t - 1] if t > 0 else h_start
-        z, r, h_tilde = trace.z[:, t], trace.r[:, t], trace.h_tilde[:, t]
+        h_prev = arrays["h"][:, t - 1] if t > 0 else h_start
+        z, r, h_tilde = arrays["z"][:, t], arrays["r"][:, t], arrays["h_tilde"][:, t]
         dh_t = dh[:, t] + dh_next  # δh_t, total
         da_z = dh_t * (h_prev - h_tilde) * z * (1 - z)
         da_h_tilde = dh_t * (1 - z) * (1 - h_tilde**2)  # δa^h̃_t, pre-activation of the candidate
@@ -250,17 +312,35 @@ def gru_backward(x: np.ndarray, weights: GRUWeights, trace: GRUTrace, dh: np.nda
         dx[:, t] = da_x @ W_x.T
         dh_next = dh_from_t  # the part of δh_{t-1} from step t
     db = np.stack([db_x, db_h]) if weights.reset_after else db_x
-    return GRUGradients(dW_x=dW_x, dW_h=dW_h, db=db, dx=dx, dh0=dh_next)
+    gradients = GRUGradients(dW_x=dW_x, dW_h=dW_h, db=db, dx=dx, dh0=dh_next)
+    check_finite_results("gru_backward", vars(gradients), {"dh": dh, **{f"trace.{k}": v for k, v in arrays.items()}})
+    return gradients
 
 
 def from_keras(layer: object) -> GRUWeights:
-    """Copy the weights of a built ``keras.layers.GRU`` (tanh/sigmoid, with bias), keeping its ``reset_after``."""
+    """Copy the weights of a built ``keras.layers.GRU`` (tanh/sigmoid, with bias), keeping its ``reset_after``.
+
+    Raises
+    ------
+    ValueError
+        If ``layer`` is not a built GRU with tanh activation, sigmoid gates and a bias.
+    """
     kernel, recurrent_kernel, bias = keras_weights(layer, "GRU")
     return GRUWeights(W_x=kernel, W_h=recurrent_kernel, b=bias, reset_after=bool(layer.cell.reset_after))
 
 
 def to_keras(weights: GRUWeights, layer: object) -> None:
-    """Set a built ``keras.layers.GRU``'s weights (shapes and ``reset_after`` must agree)."""
+    """Set a built ``keras.layers.GRU``'s weights (shapes and ``reset_after`` must agree).
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not GRUWeights.
+    ValueError
+        If ``layer`` is not a built GRU with tanh activation, sigmoid gates and a bias, or its
+        ``reset_after`` or sizes differ from the weights'.
+    """
+    check_weights_type(weights, GRUWeights)
     current = keras_weights(layer, "GRU")
     if bool(layer.cell.reset_after) != weights.reset_after:
         raise ValueError(f"layer reset_after must equal the weights' ({weights.reset_after}), got {layer.cell.reset_after}")

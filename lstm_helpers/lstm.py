@@ -31,13 +31,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_helpers._checks import check_real
 from lstm_helpers._recurrent import (
+    ArgumentTypeError,
     StackedWeights,
+    check_finite,
+    check_finite_results,
+    check_floats,
     check_init_arguments,
     check_same_shapes,
     check_sequence_batch,
     check_state,
     check_step_arrays,
+    check_trace,
     check_weight_shapes,
     check_weights_type,
     keras_weights,
@@ -55,6 +61,47 @@ def _float_result(z: object, out: np.ndarray | None) -> np.ndarray:
     return np.empty(z.shape, dtype=np.result_type(z.dtype, np.float32))
 
 
+def _check_activation_arguments(z: object, out: object) -> np.ndarray:
+    """Return ``z`` as a float array without nan, after checking ``out`` (None, or an array to write into)."""
+    z = check_floats("z", z, allow_nonfinite=True)  # ±inf saturate to the limits; nan has no value to give
+    n_nan = int(np.isnan(z).sum())
+    if n_nan:
+        raise ValueError(f"z must not hold nan, got {n_nan} nan values of {z.size}")
+    if out is not None:
+        if not isinstance(out, np.ndarray):
+            raise ArgumentTypeError(f"out must be a numpy array (or None), got {type(out).__name__}")
+        dtype = np.result_type(z.dtype, np.float32)
+        if out.shape != z.shape or out.dtype != dtype:
+            raise ValueError(f"out must have z's shape {z.shape} and dtype {dtype}, got shape {out.shape}, "
+                             f"dtype {out.dtype}")
+        if not out.flags.writeable:
+            raise ValueError("out must be writeable, got a read-only array")
+    return z
+
+
+def _sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`sigmoid` without the argument checks, for the layers' inner loops."""
+    out = _float_result(z, out)
+    with np.errstate(over="ignore"):
+        np.negative(z, out=out)
+        np.exp(out, out=out)  # exp(−z)
+    out += 1.0
+    np.divide(1.0, out, out=out)
+    return out if out.ndim else out[()]
+
+
+def _tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`tanh` without the argument checks, for the layers' inner loops."""
+    out = _float_result(z, out)
+    with np.errstate(over="ignore"):
+        np.multiply(z, -2.0, out=out)
+        np.exp(out, out=out)  # exp(−2z)
+    out += 1.0
+    np.divide(2.0, out, out=out)
+    out -= 1.0
+    return out if out.ndim else out[()]
+
+
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Logistic function ``σ(z) = 1 / (1 + exp(-z))``, elementwise (``z`` is any array).
 
@@ -66,26 +113,30 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     Parameters
     ----------
     z : array_like of float
+        Any shape; ``±inf`` give the limits 1 and 0. float32 stays float32, integers become float64.
     out : ndarray, optional
-        Where to write the result (same shape as ``z``); a new array by default.
+        Where to write the result, of ``z``'s shape and result dtype (may be ``z`` itself); a new
+        array by default.
 
     Returns
     -------
     sigma : ndarray
-        ``out`` if given.
+        ``out`` if given; a NumPy scalar for a scalar ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers (a string, bools, complex, objects) or ``out`` is not an ndarray.
+    ValueError
+        If ``z`` holds nan, or ``out`` has another shape or dtype, or is read-only.
 
     Examples
     --------
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
     [0.0, 0.5, 1.0]
     """
-    out = _float_result(z, out)
-    with np.errstate(over="ignore"):
-        np.negative(z, out=out)
-        np.exp(out, out=out)  # exp(−z)
-    out += 1.0
-    np.divide(1.0, out, out=out)
-    return out if out.ndim else out[()]
+    result = _sigmoid(_check_activation_arguments(z, out), out)
+    return result if out is None else out
 
 
 def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -100,27 +151,30 @@ def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     Parameters
     ----------
     z : array_like of float
+        Any shape; ``±inf`` give ±1. float32 stays float32, integers become float64.
     out : ndarray, optional
-        Where to write the result (same shape as ``z``); a new array by default.
+        Where to write the result, of ``z``'s shape and result dtype (may be ``z`` itself); a new
+        array by default.
 
     Returns
     -------
     tanh_z : ndarray
-        ``out`` if given.
+        ``out`` if given; a NumPy scalar for a scalar ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers or ``out`` is not an ndarray.
+    ValueError
+        If ``z`` holds nan, or ``out`` has another shape or dtype, or is read-only.
 
     Examples
     --------
     >>> tanh(np.array([-1000.0, 0.0, 1000.0])).tolist()
     [-1.0, 0.0, 1.0]
     """
-    out = _float_result(z, out)
-    with np.errstate(over="ignore"):
-        np.multiply(z, -2.0, out=out)
-        np.exp(out, out=out)  # exp(−2z)
-    out += 1.0
-    np.divide(2.0, out, out=out)
-    out -= 1.0
-    return out if out.ndim else out[()]
+    result = _tanh(_check_activation_arguments(z, out), out)
+    return result if out is None else out
 
 
 @dataclass(frozen=True)
@@ -136,8 +190,16 @@ class LSTMWeights(StackedWeights):
     b : ndarray, shape (4·units,)
         Gate biases, (4H,); Keras's ``bias``.
 
-    ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()`` (``4H(n + H + 1)``)
-    come from :class:`~lstm_helpers._recurrent.StackedWeights`.
+    The three must be finite and of one float type (integers become float64); float arrays are
+    stored as given, not copied. ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()``
+    (``4H(n + H + 1)``) come from :class:`~lstm_helpers._recurrent.StackedWeights`.
+
+    Raises
+    ------
+    TypeError
+        If an array is not real numbers, or the three have different float types.
+    ValueError
+        If the shapes do not fit together or an array holds nan/inf.
     """
 
     W_x: np.ndarray
@@ -153,7 +215,7 @@ class LSTMWeights(StackedWeights):
 
         Shapes (n, H), (H, H), (H,). ``gate("c_tilde")`` gives the candidate's ``W_xc, W_hc, b_c``.
         """
-        if name not in GATES:
+        if not isinstance(name, str) or name not in GATES:
             raise ValueError(f"name must be one of {GATES}, got {name!r}")
         k, units = GATES.index(name), self.units
         columns = slice(k * units, (k + 1) * units)
@@ -172,6 +234,8 @@ class LSTMTrace:
     h : hidden states ``h_t`` (the layer's outputs)
     c : cell states ``c_t``
     i, f, c_tilde, o : gate activations ``i_t``, ``f_t``, candidate ``c̃_t``, ``o_t``
+
+    :func:`lstm_backward` checks a trace it is given (type, dtypes, shapes, nan/inf).
     """
 
     h: np.ndarray
@@ -195,13 +259,25 @@ def init_lstm(
         Input size ``n`` and hidden size ``H``, both ``>= 1``.
     rng : numpy.random.Generator
     scale : float, default 0.5
+        ``>= 0``.
     forget_bias : float, default 1.0
+        Any finite number.
 
     Returns
     -------
     weights : LSTMWeights
+        float64.
+
+    Raises
+    ------
+    ValueError
+        If a size is not an integer ``>= 1`` (2.7 is refused, not truncated), ``scale`` is negative,
+        or a number is nan/inf.
+    TypeError
+        If ``rng`` is not a Generator or a number is not a real number.
     """
-    features, units = check_init_arguments(features, units, rng)
+    features, units, scale = check_init_arguments(features, units, rng, scale)
+    forget_bias = check_real("forget_bias", forget_bias)
     b = np.zeros(4 * units)
     b[units : 2 * units] = forget_bias
     return LSTMWeights(
@@ -218,23 +294,29 @@ def lstm_forward(
 
     Parameters
     ----------
-    x : ndarray, shape (batch, steps, features)
+    x : array_like, shape (batch, steps, features)
+        Real numbers (a nested list is fine); float32 stays float32, integers become float64.
     weights : LSTMWeights
-    h0, c0 : ndarray, shape (batch, units), optional
-        Initial hidden and cell state; zeros by default, as in Keras.
+    h0, c0 : array_like, shape (batch, units), optional
+        Initial hidden and cell state; zeros by default, as in Keras. Cast to the type the layer
+        computes in.
 
     Returns
     -------
     trace : LSTMTrace
         ``trace.h[:, -1]`` is Keras's output without ``return_sequences`` (and its ``state_h``);
         ``trace.c[:, -1]`` is ``state_c``. The arrays are (batch, steps, units) views of step-major
-        memory, so one step, ``trace.h[:, t]``, is contiguous.
+        memory, so one step, ``trace.h[:, t]``, is contiguous. Their type is float32 if ``x`` and
+        the weights are float32 (or ``x`` is integers), float64 otherwise.
 
     Raises
     ------
+    TypeError
+        If ``weights`` is not LSTMWeights, or ``x`` or a state is not real numbers.
     ValueError
-        If ``x`` is not a finite (batch, steps, features) array matching the weights, or a state
-        has the wrong shape.
+        If ``x`` is not a finite (batch, steps, features) array matching the weights, a state has
+        the wrong shape or holds nan/inf, or the computation overflowed (an ``x`` near the float
+        type's largest value).
 
     Examples
     --------
@@ -263,13 +345,16 @@ def lstm_forward(
     for t in range(steps):
         a = gates[t]  # (4, B, H): x_t W_xk + b_k, turned into the gates in place
         a += np.matmul(h_prev, W_h_gates, out=hW)  # the blocks of a_t: a^k_t = x_t W_xk + h_{t-1} W_hk + b_k
-        sigmoid(a[:2], out=a[:2])  # i_t, f_t (adjacent blocks, one call)
-        tanh(a[2], out=a[2])  # c̃_t
-        sigmoid(a[3], out=a[3])  # o_t
+        _sigmoid(a[:2], out=a[:2])  # i_t, f_t (adjacent blocks, one call)
+        _tanh(a[2], out=a[2])  # c̃_t
+        _sigmoid(a[3], out=a[3])  # o_t
         i, f, c_tilde, o = a  # (B, H) each
         c[t] = f * c_prev + i * c_tilde  # c_t
-        h[t] = o * tanh(c[t], out=tanh_c)  # h_t
+        h[t] = o * _tanh(c[t], out=tanh_c)  # h_t
         h_prev, c_prev = h[t], c[t]  # the state step t + 1 reads
+    # A nan anywhere (an overflow of x W_x for an x near the float type's largest value) reaches the
+    # last state: checking it costs O(B·H), not a pass over the trace.
+    check_finite_results("lstm_forward", {"h_T": h[-1], "c_T": c[-1]}, {"x": x, "h0": h0, "c0": c0})
     # The trace is batch-first, (B, T, H): views of the step-major arrays, not copies.
     i, f, c_tilde, o = gates.transpose(1, 2, 0, 3)  # (B, T, H) each
     return LSTMTrace(h=h.transpose(1, 0, 2), c=c.transpose(1, 0, 2), i=i, f=f, c_tilde=c_tilde, o=o)
@@ -277,6 +362,8 @@ def lstm_forward(
 
 def from_keras(layer: object) -> LSTMWeights:
     """Copy the weights of a built ``keras.layers.LSTM`` (tanh/sigmoid, with bias).
+
+    Returns new arrays in the layer's float type (float32 by default).
 
     Raises
     ------
@@ -288,7 +375,17 @@ def from_keras(layer: object) -> LSTMWeights:
 
 
 def to_keras(weights: LSTMWeights, layer: object) -> None:
-    """Set a built ``keras.layers.LSTM``'s weights to ``weights`` (shapes must agree)."""
+    """Set a built ``keras.layers.LSTM``'s weights to ``weights`` (shapes must agree).
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not LSTMWeights (a GRU's or a peephole LSTM's would not copy faithfully).
+    ValueError
+        If ``layer`` is not a built LSTM with tanh activation, sigmoid gates and a bias, or its
+        sizes differ from the weights'.
+    """
+    check_weights_type(weights, LSTMWeights)
     check_same_shapes(keras_weights(layer, "LSTM"), weights.W_x, weights.W_h)
     layer.set_weights([weights.W_x, weights.W_h, weights.b])
 
@@ -352,42 +449,53 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
 
     Parameters
     ----------
-    x : ndarray, shape (batch, steps, features)
+    x : array_like, shape (batch, steps, features)
     weights : LSTMWeights
     trace : LSTMTrace
         The forward pass's result for ``x`` (and ``h0``, ``c0``).
-    dh : ndarray, shape (batch, steps, units)
+    dh : array_like, shape (batch, steps, units)
         The loss's own gradient ∂L/∂h_t at every step, not counting later steps (zeros where the
-        loss does not read h_t); the total δh_t adds what step t+1 passes back.
-    h0, c0 : ndarray, shape (batch, units), optional
+        loss does not read h_t); the total δh_t adds what step t+1 passes back. Real numbers (a
+        nested list is fine).
+    h0, c0 : array_like, shape (batch, units), optional
         The forward pass's initial states (zeros if omitted).
-    dc_last : ndarray, shape (batch, units), optional
+    dc_last : array_like, shape (batch, units), optional
         ∂L/∂c_T, when the loss reads the final cell state (``state_c``); zeros if omitted.
 
     Returns
     -------
     gradients : LSTMGradients
+        All in one float type, the one the computation ran in: the common type of ``x``, the
+        weights, the trace and ``dh``. So it is float32 only if all of them are float32: float32
+        weights with a float64 ``dh`` give float64 gradients (cast ``dh`` with
+        ``.astype(np.float32)`` to stay in float32). The states are cast to that type.
 
     Raises
     ------
+    TypeError
+        If ``weights`` is not LSTMWeights, ``trace`` not an LSTMTrace, or an array not real numbers.
     ValueError
-        If ``dh``, the trace or a state does not match ``x`` and the weights.
+        If ``dh``, the trace or a state does not match ``x`` and the weights, an input holds
+        nan/inf, or the gradients overflowed. (nan/inf in ``dh`` or the trace are found in the
+        gradients they would make nan/inf, which saves a pass over the trace.)
     """
     check_weights_type(weights, LSTMWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, features = x.shape  # B, T, n
     units = weights.units  # H
-    check_step_arrays((batch, steps, units), **{f"trace.{name}": getattr(trace, name) for name in ("h", "c", *GATES)})
-    check_step_arrays((batch, steps, units), dh=dh)
-    dtype = np.result_type(x, weights.W_x, trace.h, dh)
+    arrays = check_trace(trace, LSTMTrace, "lstm_forward", (batch, steps, units), allow_nonfinite=True)
+    for name in ("h", "c"):  # the last step's h_T is not read, and c_T = inf would give tanh(c_T) = 1: O(B·H)
+        check_finite(f"trace.{name}[:, -1]", arrays[name][:, -1])
+    dh = check_step_arrays((batch, steps, units), allow_nonfinite=True, dh=dh)["dh"]
+    dtype = np.result_type(x, weights.W_x, *arrays.values(), dh)
     h_start = check_state("h0", h0, batch, units, dtype)
     c_start = check_state("c0", c0, batch, units, dtype)
     W_x, W_h = (np.asarray(w, dtype=dtype) for w in (weights.W_x, weights.W_h))
-    dh = np.asarray(dh, dtype=dtype)
+    dh = dh.astype(dtype, copy=False)
     # Step-major, [t] first, as lstm_forward stores them (no copy of its trace): step t's (B, H) blocks
     # are contiguous in memory.
     h_all, c_all, i_all, f_all, c_tilde_all, o_all = (
-        _step_major(getattr(trace, name), dtype) for name in ("h", "c", *GATES)
+        _step_major(arrays[name], dtype) for name in ("h", "c", *GATES)
     )  # (T, B, H) each
     da = np.empty((steps, batch, 4 * units), dtype=dtype)  # (T, B, 4H): δa_t for every step, filled from t = T down
     da_i, da_f, da_c, da_o = np.split(da, 4, axis=2)  # (T, B, H) views: its blocks, gate order i, f, c̃, o
@@ -397,7 +505,7 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
     for t in reversed(range(steps)):
         i, f, c_tilde, o = i_all[t], f_all[t], c_tilde_all[t], o_all[t]  # (B, H) each
         c_prev = c_all[t - 1] if t > 0 else c_start
-        tanh(c_all[t], out=tanh_c)
+        _tanh(c_all[t], out=tanh_c)
         dh_t = dh[:, t] + dh_next  # δh_t, total
         do = dh_t * tanh_c  # δo_t
         dc_t = dc_next + dh_t * o * (1.0 - tanh_c**2)  # δc_t, total
@@ -416,4 +524,7 @@ def lstm_backward(x: np.ndarray, weights: LSTMWeights, trace: LSTMTrace, dh: np.
     dW_h = h_start.T @ da[0] + h_rows.T @ da_rows[batch:]  # Σ_t h_{t-1}ᵀ δa_t: t = 1 (h_0), then t = 2 … T
     db = da_rows.sum(axis=0)  # Σ_t Σ_batch δa_t
     dx = (da_rows @ W_x.T).reshape(steps, batch, features).transpose(1, 0, 2)  # (B, T, n) view: δa_t W_xᵀ
-    return LSTMGradients(dW_x=dW_x, dW_h=dW_h, db=db, dx=dx, dh0=dh_next, dc0=dc_next)
+    gradients = LSTMGradients(dW_x=dW_x, dW_h=dW_h, db=db, dx=dx, dh0=dh_next, dc0=dc_next)
+    # nan/inf in dh or the trace reach δa_t, hence db = Σ δa_t: found here, not by a pass over the trace.
+    check_finite_results("lstm_backward", vars(gradients), {"dh": dh, **{f"trace.{k}": v for k, v in arrays.items()}})
+    return gradients

@@ -21,14 +21,17 @@ import numpy as np
 
 from lstm_helpers._recurrent import (
     StackedWeights,
+    check_finite_results,
+    check_flag,
     check_init_arguments,
     check_sequence_batch,
     check_state,
     check_step_arrays,
+    check_trace,
     check_weight_shapes,
     check_weights_type,
 )
-from lstm_helpers.lstm import LSTMTrace, sigmoid
+from lstm_helpers.lstm import LSTMTrace, _sigmoid  # sigmoid without the argument checks, for the loop
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,17 @@ class VariantWeights(StackedWeights):
         S = 2, when ``coupled``; ``None`` for no peepholes.
     coupled : bool
         ``i_t = 1 − f_t``.
+
+    The arrays must be finite and of one float type (integers become float64); float arrays are
+    stored as given, not copied.
+
+    Raises
+    ------
+    TypeError
+        If an array is not real numbers, the arrays have different float types, or ``coupled`` is
+        not a bool.
+    ValueError
+        If the shapes do not fit together or an array holds nan/inf.
     """
 
     W_x: np.ndarray
@@ -55,14 +69,14 @@ class VariantWeights(StackedWeights):
     coupled: bool = False
 
     def __post_init__(self) -> None:
-        self._store_as_arrays()
+        object.__setattr__(self, "coupled", check_flag("coupled", self.coupled))
+        self._store_as_arrays("peephole")
         check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=len(self.gates))
         if self.peephole is not None:
-            peephole = np.asarray(self.peephole)
             expected = (len(self.sigmoid_gates), self.units)
-            if peephole.shape != expected:
-                raise ValueError(f"peephole must have shape {expected} (one row per sigmoid gate), got {peephole.shape}")
-            object.__setattr__(self, "peephole", peephole)
+            if self.peephole.shape != expected:
+                raise ValueError(f"peephole must have shape {expected} (one row per sigmoid gate), "
+                                 f"got {self.peephole.shape}")
 
     @property
     def gates(self) -> tuple[str, ...]:
@@ -99,8 +113,32 @@ def init_variant(features: int, units: int, rng: np.random.Generator, peephole: 
     """Random weights for a variant, normal with standard deviation ``scale / sqrt(fan_in)``.
 
     The forget-gate bias is 1 (as Keras does for the LSTM), peephole weights small random.
+
+    Parameters
+    ----------
+    features, units : int
+        Input size ``n`` and hidden size ``H``, both ``>= 1``.
+    rng : numpy.random.Generator
+    peephole, coupled : bool, default False
+        The two switches (module docstring).
+    scale : float, default 0.5
+        ``>= 0``.
+
+    Returns
+    -------
+    weights : VariantWeights
+        float64.
+
+    Raises
+    ------
+    ValueError
+        If a size is not an integer ``>= 1`` (2.7 is refused, not truncated) or ``scale`` is
+        negative or nan/inf.
+    TypeError
+        If ``rng`` is not a Generator, a switch not a bool or ``scale`` not a real number.
     """
-    features, units = check_init_arguments(features, units, rng)
+    features, units, scale = check_init_arguments(features, units, rng, scale)
+    peephole, coupled = check_flag("peephole", peephole), check_flag("coupled", coupled)
     n_gates = 3 if coupled else 4
     b = np.zeros(n_gates * units)
     forget = 0 if coupled else 1
@@ -133,14 +171,25 @@ def variant_forward(x: np.ndarray, weights: VariantWeights, h0: np.ndarray | Non
 
     Parameters
     ----------
-    x : ndarray, shape (batch, steps, features)
+    x : array_like, shape (batch, steps, features)
+        Real numbers (a nested list is fine); float32 stays float32, integers become float64.
     weights : VariantWeights
-    h0, c0 : ndarray, shape (batch, units), optional
+    h0, c0 : array_like, shape (batch, units), optional
+        Initial states; zeros by default. Cast to the type the layer computes in.
 
     Returns
     -------
     trace : LSTMTrace
-        For a coupled LSTM, ``trace.i`` holds ``1 − f_t``.
+        For a coupled LSTM, ``trace.i`` holds ``1 − f_t``. float32 if ``x`` and the weights are
+        float32, float64 otherwise.
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not VariantWeights, or ``x`` or a state is not real numbers.
+    ValueError
+        If ``x`` is not a finite (batch, steps, features) array matching the weights, a state has
+        the wrong shape or holds nan/inf, or the computation overflowed.
     """
     check_weights_type(weights, VariantWeights)
     x = check_sequence_batch(x, weights.features)
@@ -154,15 +203,17 @@ def variant_forward(x: np.ndarray, weights: VariantWeights, h0: np.ndarray | Non
     trace = {name: np.empty((batch, steps, H), dtype=dtype) for name in ("h", "c", "i", "f", "c_tilde", "o")}
     for t in range(steps):
         a = _blocks(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b, weights)  # a^f, a^c̃, a^o (, a^i)
-        f = sigmoid(a["f"] + p_f * c_prev)
-        i = 1.0 - f if weights.coupled else sigmoid(a["i"] + p_i * c_prev)
+        f = _sigmoid(a["f"] + p_f * c_prev)
+        i = 1.0 - f if weights.coupled else _sigmoid(a["i"] + p_i * c_prev)
         c_tilde = np.tanh(a["c_tilde"])
         c_t = f * c_prev + i * c_tilde
-        o = sigmoid(a["o"] + p_o * c_t)  # the output gate peeks at the new cell state
+        o = _sigmoid(a["o"] + p_o * c_t)  # the output gate peeks at the new cell state
         h_t = o * np.tanh(c_t)
         for name, value in zip(("h", "c", "i", "f", "c_tilde", "o"), (h_t, c_t, i, f, c_tilde, o)):
             trace[name][:, t] = value
         h_prev, c_prev = h_t, c_t  # the state step t + 1 reads
+    # a nan (an overflow) reaches the last state
+    check_finite_results("variant_forward", {"h_T": h_prev, "c_T": c_prev}, {"x": x, "h0": h0, "c0": c0})
     return LSTMTrace(**trace)
 
 
@@ -185,15 +236,17 @@ def variant_backward(x: np.ndarray, weights: VariantWeights, trace: LSTMTrace, d
     gates' peepholes read ``c_{t-1}``, so theirs pass to step t-1 (in ``dc_next``), and
     ``δc_0 = δc_1 ⊙ f_1 + δa^i_1 ⊙ p_i + δa^f_1 ⊙ p_f``. A coupled cell has no ``δa^i`` and no ``p_i``.
 
-    Parameters and returns as :func:`lstm_helpers.lstm.lstm_backward`, with
-    :class:`VariantWeights` and :class:`VariantGradients`.
+    Parameters, returns (their float type included) and errors as
+    :func:`lstm_helpers.lstm.lstm_backward`, with :class:`VariantWeights` and
+    :class:`VariantGradients`; the trace is :func:`variant_forward`'s.
     """
     check_weights_type(weights, VariantWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape  # B, T, n
     H = weights.units
-    check_step_arrays((batch, steps, H), **{"trace.h": trace.h, "dh": dh})
-    dtype = np.result_type(x, weights.W_x, trace.h, dh)
+    arrays = check_trace(trace, LSTMTrace, "variant_forward", (batch, steps, H))
+    dh = check_step_arrays((batch, steps, H), dh=dh)["dh"]
+    dtype = np.result_type(x, weights.W_x, *arrays.values(), dh)
     h_start = check_state("h0", h0, batch, H, dtype)
     c_start = check_state("c0", c0, batch, H, dtype)
     W = weights.W.astype(dtype)
@@ -204,10 +257,10 @@ def variant_backward(x: np.ndarray, weights: VariantWeights, trace: LSTMTrace, d
     dh_next = np.zeros((batch, H), dtype=dtype)  # δh_{T+1} = 0
     dc_next = check_state("dc_last", dc_last, batch, H, dtype)  # 0, or ∂L/∂c_T for state_c
     for t in reversed(range(steps)):
-        h_prev = trace.h[:, t - 1] if t > 0 else h_start
-        c_prev = trace.c[:, t - 1] if t > 0 else c_start
-        c_t = trace.c[:, t]
-        i, f, c_tilde, o = trace.i[:, t], trace.f[:, t], trace.c_tilde[:, t], trace.o[:, t]
+        h_prev = arrays["h"][:, t - 1] if t > 0 else h_start
+        c_prev = arrays["c"][:, t - 1] if t > 0 else c_start
+        c_t = arrays["c"][:, t]
+        i, f, c_tilde, o = arrays["i"][:, t], arrays["f"][:, t], arrays["c_tilde"][:, t], arrays["o"][:, t]
         tanh_c = np.tanh(c_t)
         dh_t = dh[:, t] + dh_next  # δh_t, total
         da_o = dh_t * tanh_c * o * (1 - o)
@@ -233,4 +286,8 @@ def variant_backward(x: np.ndarray, weights: VariantWeights, trace: LSTMTrace, d
         dhx = da @ W.T  # (B, H + n)
         dh_next, dx[:, t] = dhx[:, :H], dhx[:, H:]
     dpeephole = None if weights.peephole is None else np.stack([dpeep[g] for g in weights.sigmoid_gates])
-    return VariantGradients(dW_x=dW[H:], dW_h=dW[:H], db=db, dpeephole=dpeephole, dx=dx, dh0=dh_next, dc0=dc_next)
+    gradients = VariantGradients(dW_x=dW[H:], dW_h=dW[:H], db=db, dpeephole=dpeephole, dx=dx, dh0=dh_next,
+                                 dc0=dc_next)
+    results = {name: value for name, value in vars(gradients).items() if value is not None}
+    check_finite_results("variant_backward", results, {"dh": dh, **{f"trace.{k}": v for k, v in arrays.items()}})
+    return gradients

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_helpers._checks import check_int
+
 Params = Mapping[str, np.ndarray]
 
 
@@ -52,22 +54,50 @@ def _check_number(name: str, value: object, low: float, high: float, *, low_open
 
 def _check_arrays(name: str, arrays: object, like: Mapping[str, np.ndarray] | None = None,
                   like_name: str = "params") -> dict[str, np.ndarray]:
-    """Return ``arrays`` as a dict of finite float arrays, with the keys and shapes of ``like`` if given."""
+    """Return ``arrays`` as a dict of finite float arrays, with the keys, shapes and dtypes of ``like`` if given."""
     if not isinstance(arrays, Mapping) or not arrays:
         raise ValueError(f"{name} must be a non-empty dict of arrays by name, got {type(arrays).__name__}")
     if like is not None and set(arrays) != set(like):
         raise ValueError(f"{name} must have the keys of {like_name} {sorted(like)}, got {sorted(arrays)}")
     checked = {}
     for key, value in arrays.items():
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError) as error:  # a ragged nested list
+            raise ValueError(f"{name}[{key!r}] must be an array of floats, got {type(value).__name__}: {error}") from None
         if not np.issubdtype(array.dtype, np.floating):
             raise ValueError(f"{name}[{key!r}] must hold floats, got dtype {array.dtype}")
         if like is not None and array.shape != like[key].shape:
             raise ValueError(f"{name}[{key!r}] must have the shape of {like_name}[{key!r}], {like[key].shape}, got {array.shape}")
+        if like is not None and array.dtype != like[key].dtype:
+            # numpy would promote float32 parameters to float64 without a word; Keras casts instead.
+            raise ValueError(f"{name}[{key!r}] must have the dtype of {like_name}[{key!r}], {like[key].dtype}, "
+                             f"got {array.dtype}; cast it with .astype(np.{like[key].dtype})")
         if not np.isfinite(array).all():
-            raise ValueError(f"{name}[{key!r}] must be finite, got {int((~np.isfinite(array)).sum())} nan/inf values")
+            raise ValueError(f"{name}[{key!r}] must be finite, got {int((~np.isfinite(array)).sum())} nan/inf values "
+                             f"of {array.size}")
         checked[key] = array
     return checked
+
+
+def _check_updated(results: Mapping[str, Mapping[str, np.ndarray]], params: Params, grads: Params) -> None:
+    """Raise ``ValueError`` if an updated array overflowed to inf/nan (its inputs were finite, so they were too large)."""
+    for what, arrays in results.items():
+        for key, array in arrays.items():
+            if not np.isfinite(array).all():
+                raise ValueError(
+                    f"the update overflowed {array.dtype} in {what}[{key!r}] (largest |params[{key!r}]| "
+                    f"{np.abs(params[key]).max():.3g}, |grads[{key!r}]| {np.abs(grads[key]).max():.3g}): "
+                    "clip the gradients first (clipping.clip_by_global_norm) or lower the learning rate"
+                )
+
+
+def _check_state_fields(state: object, *names: str) -> None:
+    """``step`` an integer ``>= 0``, the named fields dicts (for the states' ``__post_init__``)."""
+    object.__setattr__(state, "step", check_int("step", state.step, minimum=0))
+    for name in names:
+        if not isinstance(getattr(state, name), Mapping):
+            raise ValueError(f"{name} must be a dict of arrays by name, got {type(getattr(state, name)).__name__}")
 
 
 @dataclass(frozen=True)
@@ -80,10 +110,19 @@ class SGDState:
         Updates made so far (Keras's ``optimizer.iterations``).
     velocity : dict of str to ndarray
         ``v_t`` per parameter, shaped like it; empty when ``momentum = 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``step`` is not an integer ``>= 0`` or ``velocity`` not a dict (the arrays are checked
+        against the parameters by :meth:`SGD.update`).
     """
 
     step: int
     velocity: dict[str, np.ndarray]
+
+    def __post_init__(self) -> None:
+        _check_state_fields(self, "velocity")
 
 
 @dataclass(frozen=True)
@@ -157,18 +196,27 @@ class SGD:
         Raises
         ------
         ValueError
-            If ``grads`` or ``state`` does not match ``params``, or an array is not finite.
+            If ``grads`` or ``state`` does not match ``params`` (keys, shapes, float types), an
+            array is not finite, ``state`` is not an SGDState (or is one of an SGD without momentum
+            while this one has momentum), or the update overflowed.
         """
         params = _check_arrays("params", params)
         grads = _check_arrays("grads", grads, params)
         if not isinstance(state, SGDState):
             raise ValueError(f"state must be an SGDState (from SGD.init), got {type(state).__name__}")
-        if not self.momentum:
-            new_params = {name: params[name] - self.learning_rate * grads[name] for name in params}
+        if not self.momentum:  # v_{t-1} is not read when μ = 0
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as a ValueError
+                new_params = {name: params[name] - self.learning_rate * grads[name] for name in params}
+            _check_updated({"params": new_params}, params, grads)
             return new_params, SGDState(step=state.step + 1, velocity={})
+        if not state.velocity:
+            raise ValueError(f"state.velocity must have the keys of params {sorted(params)}, got none: the state "
+                             "comes from an SGD without momentum; start from this optimiser's init(params)")
         velocity = _check_arrays("state.velocity", state.velocity, params)
-        new_velocity = {name: self.momentum * velocity[name] - self.learning_rate * grads[name] for name in params}
-        new_params = {name: params[name] + new_velocity[name] for name in params}
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as a ValueError
+            new_velocity = {name: self.momentum * velocity[name] - self.learning_rate * grads[name] for name in params}
+            new_params = {name: params[name] + new_velocity[name] for name in params}
+        _check_updated({"state.velocity": new_velocity, "params": new_params}, params, grads)
         return new_params, SGDState(step=state.step + 1, velocity=new_velocity)
 
 
@@ -182,11 +230,20 @@ class AdamState:
         t, the updates made so far (Keras's ``optimizer.iterations``).
     m, v : dict of str to ndarray
         First and second moments ``m_t``, ``v_t`` per parameter, shaped like it.
+
+    Raises
+    ------
+    ValueError
+        If ``step`` is not an integer ``>= 0`` or ``m``, ``v`` not dicts (the arrays are checked
+        against the parameters by :meth:`Adam.update`).
     """
 
     step: int
     m: dict[str, np.ndarray]
     v: dict[str, np.ndarray]
+
+    def __post_init__(self) -> None:
+        _check_state_fields(self, "m", "v")
 
 
 @dataclass(frozen=True)
@@ -240,8 +297,9 @@ class Adam:
             If ``params`` is not a non-empty dict of finite float arrays.
         """
         params = _check_arrays("params", params)
-        zeros = {name: np.zeros_like(value) for name, value in params.items()}
-        return AdamState(step=0, m=zeros, v=dict(zeros))
+        # m and v get arrays of their own, so that changing one in place cannot change the other
+        return AdamState(step=0, m={name: np.zeros_like(value) for name, value in params.items()},
+                         v={name: np.zeros_like(value) for name, value in params.items()})
 
     def update(self, params: Params, grads: Params, state: AdamState) -> tuple[dict[str, np.ndarray], AdamState]:
         """One step: new parameters and state (the arguments are not modified).
@@ -265,7 +323,9 @@ class Adam:
         Raises
         ------
         ValueError
-            If ``grads`` or ``state`` does not match ``params``, or an array is not finite.
+            If ``grads`` or ``state`` does not match ``params`` (keys, shapes, float types), an
+            array is not finite, ``state`` is not an AdamState, or the update overflowed (in
+            float32, ``g²`` does for ``|g|`` above about 1.8e19: clip the gradients first).
         """
         params = _check_arrays("params", params)
         grads = _check_arrays("grads", grads, params)
@@ -276,7 +336,10 @@ class Adam:
         t = state.step + 1
         beta_1, beta_2 = self.beta_1, self.beta_2
         step_size = self.learning_rate * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)  # η_t, a Python float
-        m = {name: beta_1 * m_prev[name] + (1.0 - beta_1) * grads[name] for name in params}  # m_t
-        v = {name: beta_2 * v_prev[name] + (1.0 - beta_2) * np.square(grads[name]) for name in params}  # v_t
-        new_params = {name: params[name] - step_size * m[name] / (np.sqrt(v[name]) + self.epsilon) for name in params}
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as a ValueError
+            m = {name: beta_1 * m_prev[name] + (1.0 - beta_1) * grads[name] for name in params}  # m_t
+            v = {name: beta_2 * v_prev[name] + (1.0 - beta_2) * np.square(grads[name]) for name in params}  # v_t
+            new_params = {name: params[name] - step_size * m[name] / (np.sqrt(v[name]) + self.epsilon)
+                          for name in params}
+        _check_updated({"state.m": m, "state.v": v, "params": new_params}, params, grads)
         return new_params, AdamState(step=t, m=m, v=v)

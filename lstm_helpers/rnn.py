@@ -17,6 +17,7 @@ import numpy as np
 
 from lstm_helpers._recurrent import (
     StackedWeights,
+    check_finite_results,
     check_init_arguments,
     check_same_shapes,
     check_sequence_batch,
@@ -38,8 +39,16 @@ class RNNWeights(StackedWeights):
     W_h : ndarray, shape (units, units)
     b : ndarray, shape (units,)
 
-    ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()`` (``units·(features + units + 1)``)
-    come from :class:`~lstm_helpers._recurrent.StackedWeights`.
+    The three must be finite and of one float type (integers become float64); float arrays are
+    stored as given, not copied. ``units``, ``features``, ``W = [W_h; W_x]`` and ``n_params()``
+    (``units·(features + units + 1)``) come from :class:`~lstm_helpers._recurrent.StackedWeights`.
+
+    Raises
+    ------
+    TypeError
+        If an array is not real numbers, or the three have different float types.
+    ValueError
+        If the shapes do not fit together or an array holds nan/inf.
     """
 
     W_x: np.ndarray
@@ -60,12 +69,22 @@ def init_rnn(features: int, units: int, rng: np.random.Generator, scale: float =
         Input size ``n`` and hidden size ``H``, both ``>= 1``.
     rng : numpy.random.Generator
     scale : float, default 0.5
+        ``>= 0``.
 
     Returns
     -------
     weights : RNNWeights
+        float64.
+
+    Raises
+    ------
+    ValueError
+        If a size is not an integer ``>= 1`` (2.7 is refused, not truncated) or ``scale`` is
+        negative or nan/inf.
+    TypeError
+        If ``rng`` is not a Generator or ``scale`` not a real number.
     """
-    features, units = check_init_arguments(features, units, rng)
+    features, units, scale = check_init_arguments(features, units, rng, scale)
     return RNNWeights(
         W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, units)),
         W_h=rng.normal(0.0, scale / np.sqrt(units), size=(units, units)),
@@ -78,10 +97,11 @@ def rnn_forward(x: np.ndarray, weights: RNNWeights, h0: np.ndarray | None = None
 
     Parameters
     ----------
-    x : ndarray, shape (batch, steps, features)
+    x : array_like, shape (batch, steps, features)
+        Real numbers (a nested list is fine); float32 stays float32, integers become float64.
     weights : RNNWeights
-    h0 : ndarray, shape (batch, units), optional
-        Initial hidden state; zeros by default, as in Keras.
+    h0 : array_like, shape (batch, units), optional
+        Initial hidden state; zeros by default, as in Keras. Cast to the type the layer computes in.
 
     Returns
     -------
@@ -91,9 +111,11 @@ def rnn_forward(x: np.ndarray, weights: RNNWeights, h0: np.ndarray | None = None
 
     Raises
     ------
+    TypeError
+        If ``weights`` is not RNNWeights, or ``x`` or ``h0`` is not real numbers.
     ValueError
-        If ``x`` is not a finite (batch, steps, features) array matching the weights, or ``h0`` has
-        the wrong shape.
+        If ``x`` is not a finite (batch, steps, features) array matching the weights, ``h0`` has
+        the wrong shape or holds nan/inf, or the computation overflowed.
 
     Examples
     --------
@@ -112,6 +134,7 @@ def rnn_forward(x: np.ndarray, weights: RNNWeights, h0: np.ndarray | None = None
         h_t = np.tanh(np.concatenate([h_prev, x[:, t]], axis=1) @ W + b)  # (B, H)
         h[:, t] = h_t
         h_prev = h_t  # the state step t + 1 reads
+    check_finite_results("rnn_forward", {"h_T": h_prev}, {"x": x, "h0": h0})  # a nan (overflow) reaches h_T
     return h
 
 
@@ -128,7 +151,17 @@ def from_keras(layer: object) -> RNNWeights:
 
 
 def to_keras(weights: RNNWeights, layer: object) -> None:
-    """Set a built ``keras.layers.SimpleRNN``'s weights to ``weights`` (shapes must agree)."""
+    """Set a built ``keras.layers.SimpleRNN``'s weights to ``weights`` (shapes must agree).
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not RNNWeights.
+    ValueError
+        If ``layer`` is not a built SimpleRNN with tanh activation and a bias, or its sizes differ
+        from the weights'.
+    """
+    check_weights_type(weights, RNNWeights)
     check_same_shapes(keras_weights(layer, "SimpleRNN"), weights.W_x, weights.W_h)
     layer.set_weights([weights.W_x, weights.W_h, weights.b])
 
@@ -173,31 +206,37 @@ def rnn_backward(x: np.ndarray, weights: RNNWeights, h: np.ndarray, dh: np.ndarr
 
     Parameters
     ----------
-    x : ndarray, shape (batch, steps, features)
+    x : array_like, shape (batch, steps, features)
         The forward pass's input.
     weights : RNNWeights
-    h : ndarray, shape (batch, steps, units)
+    h : array_like, shape (batch, steps, units)
         The forward pass's hidden states (``rnn_forward``'s result).
-    dh : ndarray, shape (batch, steps, units)
+    dh : array_like, shape (batch, steps, units)
         The loss's own gradient ∂L/∂h_t at every step, not counting later steps (zeros where the
         loss does not read h_t).
-    h0 : ndarray, shape (batch, units), optional
+    h0 : array_like, shape (batch, units), optional
         The forward pass's initial state (zeros if omitted).
 
     Returns
     -------
     gradients : RNNGradients
+        All in the common float type of ``x``, the weights, ``h`` and ``dh`` (float32 only if all
+        are float32; cast ``dh`` to float32 to stay in float32).
 
     Raises
     ------
+    TypeError
+        If ``weights`` is not RNNWeights or an array is not real numbers.
     ValueError
-        If the shapes of ``h`` or ``dh`` do not match ``x`` and the weights.
+        If the shapes of ``h``, ``dh`` or ``h0`` do not match ``x`` and the weights, an input holds
+        nan/inf, or the gradients overflowed.
     """
     check_weights_type(weights, RNNWeights)
     x = check_sequence_batch(x, weights.features)
     batch, steps, _ = x.shape  # B, T, n
     units = weights.units  # H
-    check_step_arrays((batch, steps, units), h=h, dh=dh)
+    checked = check_step_arrays((batch, steps, units), h=h, dh=dh)
+    h, dh = checked["h"], checked["dh"]
     dtype = np.result_type(x, weights.W_x, h, dh)
     h_start = check_state("h0", h0, batch, units, dtype)
     W = weights.W.astype(dtype)
@@ -212,4 +251,6 @@ def rnn_backward(x: np.ndarray, weights: RNNWeights, h: np.ndarray, dh: np.ndarr
         db += da.sum(axis=0)
         dhx = da @ W.T  # (B, H + n)
         dh_next, dx[:, t] = dhx[:, :units], dhx[:, units:]
-    return RNNGradients(dW_x=dW[units:], dW_h=dW[:units], db=db, dx=dx, dh0=dh_next)
+    gradients = RNNGradients(dW_x=dW[units:], dW_h=dW[:units], db=db, dx=dx, dh0=dh_next)
+    check_finite_results("rnn_backward", vars(gradients), {"dh": dh, "h": h})  # inputs are finite: overflow
+    return gradients

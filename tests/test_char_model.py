@@ -207,3 +207,90 @@ def test_sample_refuses_bad_arguments():
         char_model.sample(params, np.array([9]), 3, rng)
     with pytest.raises(ValueError, match=r"temperature must be a positive finite number, got 0"):
         char_model.sample(params, np.zeros(2, int), 3, rng, temperature=0)
+
+
+# --- issue 14: a bad input raises an error naming the argument ("Before:" says what it did before) ---
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"vocab_size": 0}, r"vocab_size must be an integer >= 1, got 0"),
+    ({"vocab_size": 6.0}, r"vocab_size must be an integer >= 1, got 6.0"),
+    ({"units": -2}, r"units must be an integer >= 1, got -2"),
+])
+def test_init_params_names_its_own_arguments(kwargs, message):
+    """Before: vocab_size=0 was reported as 'features must be an integer >= 1'."""
+    with pytest.raises(ValueError, match=message):
+        char_model.init_params(**{"vocab_size": VOCAB, "units": UNITS, "rng": np.random.default_rng(0), **kwargs})
+
+
+@pytest.mark.parametrize("prime, message", [
+    (np.array([], int), r"prime_ids must hold at least one id"),
+    (np.array([-1]), r"prime_ids must hold ids in 0 … 6, got -1 … -1"),
+    (np.array([0.0, 1.0]), r"prime_ids must hold integers, got dtype float64"),
+])
+def test_sample_names_prime_ids(prime, message):
+    """Before: an empty or out-of-range prime was reported as a problem of 'ids' of shape (1, 0)."""
+    with pytest.raises(ValueError, match=message):
+        char_model.sample(random_params(np.random.default_rng(11)), prime, 3, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"rng": 0}, TypeError, r"rng must be a numpy.random.Generator, got 0"),
+    ({"temperature": float("inf")}, ValueError, r"temperature must be a positive finite number, got inf"),
+    ({"temperature": True}, ValueError, r"temperature must be a positive finite number, got True"),
+    ({"length": 2.7}, ValueError, r"length must be an integer >= 1, got 2.7"),
+])
+def test_sample_checks_its_arguments_before_any_work(kwargs, error, message):
+    arguments = {"prime_ids": np.array([1, 2]), "length": 3, "rng": np.random.default_rng(0), **kwargs}
+    with pytest.raises(error, match=message):
+        char_model.sample(random_params(np.random.default_rng(12)), **arguments)
+
+
+@pytest.mark.parametrize("change, error, message", [
+    (lambda p: {**p, "W_y": p["W_y"].astype(np.float32)}, TypeError,
+     r"params must all have one float dtype, got W_x float64, W_h float64, b float64, W_y float32, b_y float64"),
+    (lambda p: {**p, "W_y": np.full((UNITS, VOCAB), "a")}, TypeError,
+     r"params\['W_y'\] must hold real numbers \(float or int\), got dtype <U1"),
+    (lambda p: {**p, "b_y": np.full(VOCAB, 1j)}, TypeError, r"params\['b_y'\] must hold real numbers"),
+    (lambda p: {**p, "b_y": np.where(np.arange(VOCAB) % 2, 1.7e308, -1.7e308)}, ValueError,
+     r"params\['W_y'\] and params\['b_y'\] are too large: the loss overflowed float64"),
+])
+def test_params_of_the_wrong_type_or_size_are_refused(change, error, message):
+    """Before: mixed float32/float64 params gave float64 gradients for float32 ones; strings an unnamed
+    numpy error; logits 3.4e308 apart an inf loss."""
+    params = change(random_params(np.random.default_rng(13)))
+    with pytest.raises(error, match=message):
+        with np.errstate(over="ignore", invalid="ignore"):
+            char_model.loss_and_gradients(params, np.zeros((1, 2), int), np.zeros((1, 2), int))
+
+
+def test_loss_and_gradients_keep_float32_and_do_not_alias_the_params():
+    params = {name: value.astype(np.float32) for name, value in random_params(np.random.default_rng(14)).items()}
+    copies = {name: value.copy() for name, value in params.items()}
+    zeros = np.zeros((2, UNITS), np.float32)
+    result = char_model.loss_and_gradients(params, np.zeros((2, 3), int), np.ones((2, 3), int), zeros, zeros)
+    assert {value.dtype for value in result.gradients.values()} == {np.dtype(np.float32)}
+    assert not any(np.shares_memory(result.gradients[name], params[name]) for name in params)
+    for name in params:
+        np.testing.assert_array_equal(params[name], copies[name])
+
+
+def test_to_keras_refuses_a_dense_layer_that_is_not_the_logits(keras):
+    params = random_params(np.random.default_rng(15))
+    for dense in (keras.layers.Dense(VOCAB, activation="softmax"), keras.layers.Dense(VOCAB, use_bias=False)):
+        model = keras.Sequential([keras.Input((4, VOCAB)), keras.layers.LSTM(UNITS, return_sequences=True), dense])
+        with pytest.raises(ValueError, match=r"the Dense layer must be linear with a bias"):
+            char_model.to_keras(params, model)
+
+
+def test_logits_that_overflow_are_refused():
+    """Before: logits h_t W_y + b_y beyond 1.8e308 gave a nan loss and nan gradients."""
+    params, ids = random_params(np.random.default_rng(16)), np.zeros((1, 2), int)
+    _, trace = char_model.forward(params, ids)
+    sign = np.sign(trace.h[0, -1])[:, None]  # W_y's rows signed like h_T: h_T W_y is positive
+    params = {**params, "W_y": np.broadcast_to(sign * 1e308, (UNITS, VOCAB)).copy(), "b_y": np.full(VOCAB, 1.7e308)}
+    with np.errstate(over="ignore", invalid="ignore"):
+        for function in (lambda: char_model.forward(params, ids), lambda: char_model.loss_and_gradients(params, ids, ids)):
+            with pytest.raises(ValueError, match=r"params\['W_y'\] and params\['b_y'\] are too large: the logits "
+                                                 r"overflowed float64"):
+                function()

@@ -139,3 +139,87 @@ def test_keras_conversion_checks_the_formulation(keras):
         gru.to_keras(gru.init_gru(4, 3, np.random.default_rng(0)), layer)
     with pytest.raises(ValueError, match=r"layer must be a keras.layers.GRU, got LSTM"):
         gru.from_keras(keras.layers.LSTM(3))
+
+
+# --- issue 14: a bad input raises an error naming the argument ("Before:" says what it did before) ---
+
+
+def small_gru(reset_after=True):
+    weights = gru.init_gru(2, 3, np.random.default_rng(0), reset_after=reset_after)
+    x = np.random.default_rng(1).normal(size=(2, 4, 2))
+    return weights, x, gru.gru_forward(x, weights)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_backward_refuses_nonfinite_dh_and_traces(reset_after):
+    """Before: nan in dh or in the trace gave nan gradients."""
+    weights, x, trace = small_gru(reset_after)
+    dh = np.ones((2, 4, 3))
+    dh[1, 2, 0] = np.nan
+    with pytest.raises(ValueError, match=r"dh must be finite, got 1 nan/inf values of 24"):
+        gru.gru_backward(x, weights, trace, dh)
+    z = np.array(trace.z)
+    z[0, 0, 0] = np.inf
+    with pytest.raises(ValueError, match=r"trace.z must be finite, got 1 nan/inf values of 24"):
+        gru.gru_backward(x, weights, gru.GRUTrace(trace.h, z, trace.r, trace.h_tilde), np.ones((2, 4, 3)))
+
+
+def test_backward_refuses_object_dh_and_a_trace_of_another_layer():
+    """Before: an object dh gave object-dtype gradients, an LSTMTrace an AttributeError."""
+    from lstm_helpers import lstm
+
+    weights, x, trace = small_gru()
+    with pytest.raises(TypeError, match=r"dh must hold real numbers \(float or int\), got dtype object"):
+        gru.gru_backward(x, weights, trace, np.ones((2, 4, 3), dtype=object))
+    lstm_trace = lstm.lstm_forward(x, lstm.init_lstm(2, 3, np.random.default_rng(0)))
+    with pytest.raises(TypeError, match=r"trace must be the GRUTrace that gru_forward returned, got LSTMTrace"):
+        gru.gru_backward(x, weights, lstm_trace, np.ones((2, 4, 3)))
+
+
+def test_backward_accepts_lists_and_keeps_one_float_type():
+    weights, x, trace = small_gru()
+    dh = np.random.default_rng(2).normal(size=(2, 4, 3))
+    expected = gru.gru_backward(x, weights, trace, dh)
+    got = gru.gru_backward(x.tolist(), weights, trace, dh.tolist())
+    for name in ("dW_x", "dW_h", "db", "dx", "dh0"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
+        assert getattr(got, name).dtype == np.float64
+
+
+@pytest.mark.parametrize("h0, error, message", [
+    (np.full((2, 3), 1j), TypeError, r"h0 must hold real numbers \(float or int\), got dtype complex128"),
+    (np.full((2, 3), np.nan), ValueError, r"h0 must be finite, got 6 nan/inf values of 6"),
+    (np.ones((3, 2)), ValueError, r"h0 must have shape \(batch, units\) = \(2, 3\), got \(3, 2\)"),
+])
+def test_forward_refuses_a_bad_initial_state(h0, error, message):
+    weights, x, _ = small_gru()
+    with pytest.raises(error, match=message):
+        gru.gru_forward(x, weights, h0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: gru.init_gru(2, 3, np.random.default_rng(0), reset_after="no"),
+    lambda: gru.GRUWeights(np.ones((2, 6)), np.ones((2, 6)), np.ones(6), reset_after=0),
+])
+def test_reset_after_must_be_a_bool(make):
+    """Before: reset_after="no" (a true string) silently chose the reset_after=True formula."""
+    with pytest.raises(TypeError, match=r"reset_after must be True or False, got"):
+        make()
+
+
+def test_weights_refuse_mixed_float_types_and_init_a_bad_scale():
+    with pytest.raises(TypeError, match=r"W_x, W_h, b must have one float dtype, got W_x float32"):
+        gru.GRUWeights(np.ones((2, 6), np.float32), np.ones((2, 6)), np.ones((2, 6)))
+    with pytest.raises(ValueError, match=r"scale must be >= 0.0, got -0.5"):
+        gru.init_gru(2, 3, np.random.default_rng(0), scale=-0.5)
+    with pytest.raises(ValueError, match=r"units must be an integer >= 1, got 2.7"):
+        gru.init_gru(2, 2.7, np.random.default_rng(0))
+
+
+def test_to_keras_refuses_weights_of_another_layer(keras):
+    from lstm_helpers import lstm
+
+    layer = keras.layers.GRU(3)
+    layer.build((None, None, 2))
+    with pytest.raises(TypeError, match=r"weights must be GRUWeights, got LSTMWeights"):
+        gru.to_keras(lstm.init_lstm(2, 3, np.random.default_rng(0)), layer)

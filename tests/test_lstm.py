@@ -291,3 +291,186 @@ def test_backward_matches_the_step_by_step_equations_in_float64():
         dh_next, dc_next = da @ weights.W_h.T, dc_t * f
     for mine, expected in ((grads.dW_x, dW_x), (grads.dW_h, dW_h), (grads.db, db), (grads.dh0, dh_next), (grads.dc0, dc_next)):
         np.testing.assert_allclose(mine, expected, rtol=1e-12, atol=1e-14)
+
+
+# --- issue 14: a bad input raises an error naming the argument ("Before:" says what it did before) ---
+
+
+def small_lstm(dtype=np.float64):
+    weights = lstm.init_lstm(2, 3, np.random.default_rng(0))
+    weights = lstm.LSTMWeights(*(w.astype(dtype) for w in (weights.W_x, weights.W_h, weights.b)))
+    x = np.random.default_rng(1).normal(size=(2, 4, 2)).astype(dtype)
+    return weights, x, lstm.lstm_forward(x, weights)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's, before the ValueError
+@pytest.mark.parametrize("where", [(0, 0, 0), (1, 3, 2)])
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_backward_refuses_nonfinite_dh_instead_of_returning_nan_gradients(where, value):
+    weights, x, trace = small_lstm()
+    dh = np.ones((2, 4, 3))
+    dh[where] = value
+    with pytest.raises(ValueError, match=r"dh must be finite, got 1 nan/inf values of 24"):
+        lstm.lstm_backward(x, weights, trace, dh)
+
+
+@pytest.mark.parametrize("name", ["c", "i", "f", "c_tilde", "o"])
+def test_backward_refuses_a_trace_holding_nan(name):
+    weights, x, trace = small_lstm()
+    arrays = {field: np.array(getattr(trace, field)) for field in ("h", "c", "i", "f", "c_tilde", "o")}
+    arrays[name][0, 1, 2] = np.nan
+    with pytest.raises(ValueError, match=rf"trace.{name} must be finite, got 1 nan/inf values of 24"):
+        lstm.lstm_backward(x, weights, lstm.LSTMTrace(**arrays), np.ones((2, 4, 3)))
+
+
+@pytest.mark.parametrize("dh, error, message", [
+    (np.ones((2, 4, 3), dtype=object), TypeError, r"dh must hold real numbers \(float or int\), got dtype object"),
+    (np.ones((2, 4, 3), dtype=complex), TypeError, r"dh must hold real numbers \(float or int\), got dtype complex128"),
+    (np.ones((2, 4, 3), dtype=bool), TypeError, r"dh must hold real numbers \(float or int\), got dtype bool"),
+    ("ones", TypeError, r"dh must be an array of numbers, got a str"),
+])
+def test_backward_refuses_a_dh_of_the_wrong_type(dh, error, message):
+    weights, x, trace = small_lstm()
+    with pytest.raises(error, match=message):
+        lstm.lstm_backward(x, weights, trace, dh)
+
+
+def test_backward_accepts_nested_lists_and_integers_as_arrays():
+    weights, x, trace = small_lstm()
+    dh = np.arange(24).reshape(2, 4, 3) % 3
+    expected = lstm.lstm_backward(x, weights, trace, dh.astype(float), np.zeros((2, 3)), dc_last=np.ones((2, 3)))
+    got = lstm.lstm_backward(x.tolist(), weights, trace, dh.tolist(), [[0, 0, 0]] * 2, dc_last=[[1, 1, 1]] * 2)
+    for name in ("dW_x", "dW_h", "db", "dx", "dh0", "dc0"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
+
+
+def test_backward_refuses_a_trace_of_another_layer():
+    from lstm_helpers import gru
+
+    weights, x, _ = small_lstm()
+    gru_trace = gru.gru_forward(x, gru.init_gru(2, 3, np.random.default_rng(0)))
+    for trace, kind in ((gru_trace, "GRUTrace"), ({"h": np.ones((2, 4, 3))}, "dict")):
+        with pytest.raises(TypeError, match=rf"trace must be the LSTMTrace that lstm_forward returned, got {kind}"):
+            lstm.lstm_backward(x, weights, trace, np.ones((2, 4, 3)))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's, before the ValueError
+def test_backward_reports_an_overflow_instead_of_returning_inf():
+    weights, x, trace = small_lstm(np.float32)
+    with pytest.raises(ValueError, match=r"lstm_backward overflowed float32: its inputs are finite, but too large"):
+        lstm.lstm_backward(x, weights, trace, np.full((2, 4, 3), 3e38, np.float32))
+
+
+def test_backward_gives_gradients_of_one_float_type():
+    """float32 weights and trace with a float64 dh: all gradients float64 (documented), none mixed."""
+    weights, x, trace = small_lstm(np.float32)
+    dh = np.ones((2, 4, 3))
+    promoted = lstm.lstm_backward(x, weights, trace, dh)
+    kept = lstm.lstm_backward(x, weights, trace, dh.astype(np.float32))
+    assert {getattr(promoted, name).dtype for name in ("dW_x", "dW_h", "db", "dx", "dh0", "dc0")} == {np.dtype(np.float64)}
+    assert {getattr(kept, name).dtype for name in ("dW_x", "dW_h", "db", "dx", "dh0", "dc0")} == {np.dtype(np.float32)}
+
+
+@pytest.mark.parametrize("name", ["h0", "c0", "dc_last"])
+@pytest.mark.parametrize("state, error, message", [
+    (np.full((2, 3), "a"), TypeError, r"must hold real numbers \(float or int\), got dtype <U1"),
+    (np.full((2, 3), 1j), TypeError, r"must hold real numbers \(float or int\), got dtype complex128"),
+    (np.full((2, 3), True), TypeError, r"must hold real numbers \(float or int\), got dtype bool"),
+    (np.full((2, 3), np.nan), ValueError, r"must be finite, got 6 nan/inf values of 6"),
+])
+def test_states_of_the_wrong_type_or_value_are_refused(name, state, error, message):
+    """Before: a string state gave numpy's unnamed error, a complex one lost its imaginary part, a bool one passed."""
+    weights, x, trace = small_lstm()
+    with pytest.raises(error, match=name + " " + message):
+        if name == "dc_last":
+            lstm.lstm_backward(x, weights, trace, np.ones((2, 4, 3)), dc_last=state)
+        else:
+            lstm.lstm_forward(x, weights, **{name: state})
+
+
+def test_forward_refuses_a_ragged_x_naming_it():
+    with pytest.raises(TypeError, match=r"x must be a rectangular array of numbers, got list"):
+        lstm.lstm_forward([[[1.0, 2.0]], [[1.0]]], lstm.init_lstm(2, 3, np.random.default_rng(0)))
+
+
+def test_forward_reports_an_overflow_instead_of_returning_nan():
+    """x W_x = 3e38·2 − 3e38·2 is inf − inf = nan in float32."""
+    weights = lstm.LSTMWeights(np.array([[2.0] * 12, [-2.0] * 12], np.float32), np.zeros((3, 12), np.float32),
+                               np.zeros(12, np.float32))
+    with pytest.raises(ValueError, match=r"lstm_forward overflowed float32: .* x 3e\+38"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            lstm.lstm_forward(np.array([[[3e38, 3e38]]], np.float32), weights)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"units": 2.7}, ValueError, r"units must be an integer >= 1, got 2.7"),
+    ({"features": -1}, ValueError, r"features must be an integer >= 1, got -1"),
+    ({"rng": np.random.RandomState(0)}, TypeError, r"rng must be a numpy.random.Generator"),
+    ({"scale": -1.0}, ValueError, r"scale must be >= 0.0, got -1.0"),
+    ({"scale": np.nan}, ValueError, r"scale must be finite, got nan"),
+    ({"scale": "0.5"}, TypeError, r"scale must be a real number, got '0.5'"),
+    ({"forget_bias": np.inf}, ValueError, r"forget_bias must be finite, got inf"),
+    ({"forget_bias": "1"}, TypeError, r"forget_bias must be a real number, got '1'"),
+])
+def test_init_names_every_bad_argument(kwargs, error, message):
+    """Before: scale=nan blamed W_x, scale=-1 gave numpy's 'scale < 0', forget_bias='1' was accepted."""
+    arguments = {"features": 2, "units": 3, "rng": np.random.default_rng(0), **kwargs}
+    with pytest.raises(error, match=message):
+        lstm.init_lstm(**arguments)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda w: {**w, "W_x": w["W_x"].astype(object)}, r"W_x must hold real numbers \(float or int\), got dtype object"),
+    (lambda w: {**w, "W_h": w["W_h"] + 0j}, r"W_h must hold real numbers \(float or int\), got dtype complex128"),
+    (lambda w: {**w, "b": w["b"] > 0}, r"b must hold real numbers \(float or int\), got dtype bool"),
+    (lambda w: {**w, "W_x": w["W_x"].astype(np.float32)},
+     r"W_x, W_h, b must have one float dtype, got W_x float32, W_h float64, b float64"),
+])
+def test_weights_refuse_arrays_of_the_wrong_type(change, message):
+    """Before: complex weights gave complex outputs, bool weights passed, mixed float types computed in either."""
+    drawn = lstm.init_lstm(2, 3, np.random.default_rng(0))
+    with pytest.raises(TypeError, match=message):
+        lstm.LSTMWeights(**change({"W_x": drawn.W_x, "W_h": drawn.W_h, "b": drawn.b}))
+
+
+def test_weights_store_integers_as_float64_and_floats_as_given():
+    W_x = np.ones((1, 4), np.float32)
+    weights = lstm.LSTMWeights(W_x, np.ones((1, 4), np.float32), np.zeros(4, np.float32))
+    assert weights.W_x is W_x
+    assert lstm.LSTMWeights(np.ones((1, 4), int), np.ones((1, 4), int), np.zeros(4, int)).W_h.dtype == np.float64
+
+
+@pytest.mark.parametrize("function", [lstm.sigmoid, lstm.tanh])
+@pytest.mark.parametrize("z, out, error, message", [
+    (np.zeros(3), np.empty((2, 3)), ValueError, r"out must have z's shape \(3,\) and dtype float64, got shape \(2, 3\)"),
+    (np.zeros(3), np.empty(3, int), ValueError, r"out must have z's shape \(3,\) and dtype float64, got shape \(3,\), dtype int64"),
+    (np.zeros(3), np.empty(3, np.float32), ValueError, r"dtype float64, got shape \(3,\), dtype float32"),
+    (np.zeros(3), [0.0, 0.0, 0.0], TypeError, r"out must be a numpy array \(or None\), got list"),
+    (np.zeros(3), np.broadcast_to(np.empty(1), (3,)), ValueError, r"out must be writeable"),
+    (np.array([1j]), None, TypeError, r"z must hold real numbers \(float or int\), got dtype complex128"),
+    (np.array([True]), None, TypeError, r"z must hold real numbers \(float or int\), got dtype bool"),
+    ("0.5", None, TypeError, r"z must be an array of numbers, got a str"),
+    (np.array([0.0, np.nan]), None, ValueError, r"z must not hold nan, got 1 nan values of 2"),
+])
+def test_activations_check_z_and_out(function, z, out, error, message):
+    """Before: an out of shape (2, 3) for z (3,) was filled by broadcasting, complex z gave complex values."""
+    with pytest.raises(error, match=message):
+        function(z, out=out)
+
+
+@pytest.mark.parametrize("function, limits", [(lstm.sigmoid, [0.0, 1.0]), (lstm.tanh, [-1.0, 1.0])])
+def test_activations_give_their_limits_at_infinity_and_return_a_zero_dim_out(function, limits):
+    assert function(np.array([-np.inf, np.inf])).tolist() == limits
+    out = np.empty(())
+    assert function(0.25, out=out) is out
+
+
+def test_to_keras_refuses_weights_of_another_layer(keras):
+    from lstm_helpers import lstm_variants
+
+    layer = keras.layers.LSTM(3)
+    layer.build((None, None, 2))
+    with pytest.raises(TypeError, match=r"weights must be LSTMWeights, got VariantWeights"):
+        lstm.to_keras(lstm_variants.init_variant(2, 3, np.random.default_rng(0), peephole=True), layer)
+    with pytest.raises(TypeError, match=r"weights must be LSTMWeights, got dict"):
+        lstm.to_keras({}, layer)

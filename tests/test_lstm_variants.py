@@ -108,3 +108,46 @@ def test_forward_and_backward_reject_bad_input():
         V.init_variant(0, 3, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"rng must be a numpy.random.Generator"):
         V.init_variant(2, 3, 42)
+
+
+# --- issue 14: a bad input raises an error naming the argument ("Before:" says what it did before) ---
+
+
+def test_peephole_weights_are_checked_like_the_others():
+    """Before: nan peepholes gave a nan trace, and float32 peepholes with float64 weights passed."""
+    w = V.init_variant(2, 3, np.random.default_rng(0), peephole=True)
+    peephole = np.zeros((3, 3))
+    peephole[1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"peephole must be finite, got 1 nan/inf values of 9"):
+        V.VariantWeights(w.W_x, w.W_h, w.b, peephole)
+    with pytest.raises(TypeError, match=r"W_x, W_h, b, peephole must have one float dtype, got .* peephole float32"):
+        V.VariantWeights(w.W_x, w.W_h, w.b, w.peephole.astype(np.float32))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: V.init_variant(2, 3, np.random.default_rng(0), peephole="no"),
+    lambda: V.init_variant(2, 3, np.random.default_rng(0), coupled=1),
+    lambda: V.VariantWeights(np.ones((2, 9)), np.ones((3, 9)), np.ones(9), coupled="yes"),
+])
+def test_switches_must_be_bools(make):
+    """Before: peephole="no" (a true string) added peepholes; coupled="yes" was taken as coupled."""
+    with pytest.raises(TypeError, match=r"(peephole|coupled) must be True or False, got"):
+        make()
+
+
+def test_backward_refuses_nonfinite_inputs_and_a_trace_of_another_layer():
+    from lstm_helpers import gru
+
+    weights = V.init_variant(2, 3, np.random.default_rng(0), peephole=True)
+    x = np.random.default_rng(1).normal(size=(2, 4, 2))
+    trace = V.variant_forward(x, weights)
+    dh = np.ones((2, 4, 3))
+    dh[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"dh must be finite, got 1 nan/inf values of 24"):
+        V.variant_backward(x, weights, trace, dh)
+    with pytest.raises(ValueError, match=r"dc_last must be finite, got 1 nan/inf values of 6"):
+        V.variant_backward(x, weights, trace, np.ones((2, 4, 3)), dc_last=[[np.inf, 0, 0], [0, 0, 0]])
+    with pytest.raises(TypeError, match=r"trace must be the LSTMTrace that variant_forward returned, got GRUTrace"):
+        V.variant_backward(x, weights, gru.gru_forward(x, gru.init_gru(2, 3, np.random.default_rng(0))), np.ones((2, 4, 3)))
+    with pytest.raises(TypeError, match=r"dh must hold real numbers \(float or int\), got dtype object"):
+        V.variant_backward(x, weights, trace, np.ones((2, 4, 3), dtype=object))

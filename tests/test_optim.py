@@ -169,3 +169,61 @@ def test_update_rejects_a_foreign_or_mismatched_state():
 def test_init_rejects_non_float_params():
     with pytest.raises(ValueError, match=r"params\['W'\] must hold floats, got dtype <U1"):
         optim.Adam().init({"W": np.array(["a"])})
+
+
+# --- issue 14: a bad input raises an error naming the argument ("Before:" says what it did before) ---
+
+
+@pytest.mark.parametrize("optimizer", [optim.SGD(0.1), optim.SGD(0.1, 0.9), optim.Adam(0.1)])
+def test_update_refuses_gradients_of_another_float_type(optimizer):
+    """Before: float64 gradients turned float32 parameters into float64 ones without a word."""
+    params = random_params(np.random.default_rng(8), np.float32)
+    state = optimizer.init(params)
+    with pytest.raises(ValueError, match=r"grads\['W'\] must have the dtype of params\['W'\], float32, got float64"):
+        optimizer.update(params, random_params(np.random.default_rng(9)), state)
+
+
+def test_update_refuses_a_state_of_another_float_type():
+    params = random_params(np.random.default_rng(10), np.float32)
+    state = optim.Adam().init(random_params(np.random.default_rng(10)))
+    with pytest.raises(ValueError, match=r"state.m\['W'\] must have the dtype of params\['W'\], float32, got float64"):
+        optim.Adam().update(params, params, state)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: optim.AdamState(-1, {"W": np.zeros(2)}, {"W": np.zeros(2)}), r"step must be an integer >= 0, got -1"),
+    (lambda: optim.SGDState(2.5, {}), r"step must be an integer >= 0, got 2.5"),
+    (lambda: optim.SGDState(0, [np.zeros(2)]), r"velocity must be a dict of arrays by name, got list"),
+])
+def test_states_check_their_fields(make, message):
+    """Before: AdamState(step=-1) made Adam divide by 1 − β₁⁰ = 0."""
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_adam_init_gives_m_and_v_arrays_of_their_own():
+    state = optim.Adam().init({"w": np.ones(3)})
+    assert not np.shares_memory(state.m["w"], state.v["w"])
+
+
+@pytest.mark.parametrize("optimizer, params, grads, message", [
+    (optim.Adam(), {"w": np.ones(2, np.float32)}, {"w": np.full(2, 1e20, np.float32)},
+     r"the update overflowed float32 in state.v\['w'\] \(largest \|params\['w'\]\| 1, \|grads\['w'\]\| 1e\+20\)"),
+    (optim.SGD(1e300), {"w": np.ones(2)}, {"w": np.full(2, 1e300)}, r"the update overflowed float64 in params\['w'\]"),
+    (optim.SGD(1e300, 0.5), {"w": np.ones(2)}, {"w": np.full(2, 1e300)}, r"overflowed float64 in state.velocity\['w'\]"),
+])
+def test_update_reports_an_overflow_instead_of_returning_inf(optimizer, params, grads, message):
+    """Before: g² overflowed to inf in float32, so Adam left the weights where they were (m / inf = 0)."""
+    with pytest.raises(ValueError, match=message):
+        optimizer.update(params, grads, optimizer.init(params))
+
+
+def test_sgd_with_momentum_refuses_the_state_of_an_sgd_without():
+    params = random_params(np.random.default_rng(11))
+    with pytest.raises(ValueError, match=r"state.velocity must have the keys of params \['W', 'b'\], got none"):
+        optim.SGD(0.1, 0.9).update(params, params, optim.SGD(0.1).init(params))
+
+
+def test_init_refuses_a_ragged_parameter_naming_it():
+    with pytest.raises(ValueError, match=r"params\['W'\] must be an array of floats, got list"):
+        optim.SGD().init({"W": [[1.0, 2.0], [3.0]]})

@@ -51,7 +51,7 @@ def test_forward_keeps_float64():
     [
         (np.ones((2, 3)), None, r"x must have shape \(batch, steps, features\), got \(2, 3\)"),
         (np.ones((2, 3, 5)), None, r"x must have 2 features \(the weights' W_x has 2 rows\), got 5"),
-        (np.array([[["a", "b"]]]), None, r"x must hold numbers, got dtype <U1"),
+        (np.array([[["a", "b"]]]), None, r"x must hold real numbers \(float or int\), got dtype <U1"),
         (np.full((1, 2, 2), np.nan), None, r"x must be finite, got 4 nan/inf values"),
         (np.ones((1, 0, 2)), None, r"x must have at least one sample and one step, got \(1, 0, 2\)"),
         (np.ones((2, 3, 2)), np.ones((2, 4)), r"h0 must have shape \(batch, units\) = \(2, 3\), got \(2, 4\)"),
@@ -150,3 +150,60 @@ def test_backward_rejects_mismatched_shapes():
         from lstm_helpers import lstm
 
         rnn.rnn_backward(x, lstm.init_lstm(2, 3, np.random.default_rng(0)), h, np.ones((2, 4, 3)))
+
+
+# --- issue 14: a bad input raises an error naming the argument ("Before:" says what it did before) ---
+
+
+def small_rnn():
+    weights = rnn.init_rnn(2, 3, np.random.default_rng(0))
+    x = np.random.default_rng(1).normal(size=(2, 4, 2))
+    return weights, x, rnn.rnn_forward(x, weights)
+
+
+@pytest.mark.parametrize("name", ["h", "dh"])
+def test_backward_refuses_nonfinite_h_and_dh(name):
+    """Before: nan in h or dh gave nan gradients."""
+    weights, x, h = small_rnn()
+    arrays = {"h": h.copy(), "dh": np.ones((2, 4, 3))}
+    arrays[name][0, 3, 1] = np.nan
+    with pytest.raises(ValueError, match=rf"^{name} must be finite, got 1 nan/inf values of 24"):
+        rnn.rnn_backward(x, weights, arrays["h"], arrays["dh"])
+
+
+def test_backward_refuses_wrong_dtypes_and_accepts_lists():
+    weights, x, h = small_rnn()
+    with pytest.raises(TypeError, match=r"dh must hold real numbers \(float or int\), got dtype object"):
+        rnn.rnn_backward(x, weights, h, np.ones((2, 4, 3), dtype=object))
+    with pytest.raises(TypeError, match=r"h must hold real numbers \(float or int\), got dtype <U1"):
+        rnn.rnn_backward(x, weights, np.full((2, 4, 3), "a"), np.ones((2, 4, 3)))
+    dh = np.random.default_rng(2).normal(size=(2, 4, 3))
+    expected = rnn.rnn_backward(x, weights, h, dh)
+    got = rnn.rnn_backward(x.tolist(), weights, h.tolist(), dh.tolist())
+    for name in ("dW_x", "dW_h", "db", "dx", "dh0"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
+
+
+@pytest.mark.parametrize("h0, error", [(np.full((2, 3), "a"), TypeError), (np.full((2, 3), 1 + 1j), TypeError),
+                                       (np.full((2, 3), True), TypeError)])
+def test_forward_names_h0_of_the_wrong_type(h0, error):
+    """Before: numpy's unnamed 'could not convert string to float', a discarded imaginary part, bools as 0/1."""
+    weights, x, _ = small_rnn()
+    with pytest.raises(error, match=r"h0 must hold real numbers \(float or int\)"):
+        rnn.rnn_forward(x, weights, h0)
+
+
+def test_init_and_weights_refuse_bad_values():
+    with pytest.raises(ValueError, match=r"scale must be finite, got nan"):
+        rnn.init_rnn(2, 3, np.random.default_rng(0), scale=float("nan"))
+    with pytest.raises(TypeError, match=r"W_x must hold real numbers \(float or int\), got dtype object"):
+        rnn.RNNWeights(np.ones((2, 3), dtype=object), np.ones((3, 3)), np.ones(3))
+
+
+def test_to_keras_refuses_weights_of_another_layer(keras):
+    from lstm_helpers import lstm
+
+    layer = keras.layers.SimpleRNN(3)
+    layer.build((None, None, 2))
+    with pytest.raises(TypeError, match=r"weights must be RNNWeights, got LSTMWeights"):
+        rnn.to_keras(lstm.init_lstm(2, 3, np.random.default_rng(0)), layer)
