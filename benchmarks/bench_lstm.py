@@ -159,6 +159,25 @@ def batched_product_bound(x, weights):
     return run
 
 
+def exponentials(x, weights):
+    """The exponentials the numpy LSTM evaluates, alone: per step, one per gate unit and one for tanh(c_t)
+    forward, and one for tanh(c_t) again backward (σ and tanh each cost one ``exp``, see lstm.sigmoid)."""
+    batch, steps, _ = x.shape  # B, T
+    units = weights.units  # H
+    rng = np.random.default_rng(2)
+    gates = rng.normal(size=(4, batch, units)).astype(x.dtype)  # a_t
+    cell = rng.normal(size=(batch, units)).astype(x.dtype)  # c_t
+    out_gates, out_cell = np.empty_like(gates), np.empty_like(cell)
+
+    def run():
+        for _ in range(steps):
+            np.exp(gates, out=out_gates)  # forward: i, f, c̃, o
+            np.exp(cell, out=out_cell)  # forward: tanh(c_t)
+        for _ in range(steps):
+            np.exp(cell, out=out_cell)  # backward: tanh(c_t)
+    return run
+
+
 def fastest_rounds(functions, rounds, once):
     """Run the functions in turn, ``rounds`` times after a warm-up; each one's fastest time in seconds.
 
@@ -195,6 +214,7 @@ def main() -> None:
               f"{'(c) Keras':>9} {'(c´) eager':>10} | {'a/bound':>7} {'b/bound':>7} {'c/bound':>7} {'c´/bound':>8} | {'b/c':>5}")
     print(header)
     print("-" * len(header))
+    floors = []
     for batch, steps, features, units in SIZES:
         weights = lstm.init_lstm(features, units, rng)
         weights = lstm.LSTMWeights(*(w.astype(np.float32) for w in (weights.W_x, weights.W_h, weights.b)))
@@ -208,6 +228,7 @@ def main() -> None:
         functions = {
             "bound": product_bound(x, weights),
             "batched": batched_product_bound(x, weights),
+            "exp": exponentials(x, weights),
             "numpy": lambda: fused_numpy(x, weights, dh),
             "keras": lambda: keras_run(x, dh),
             "eager": lambda: keras_run(x, dh, graph=False),
@@ -221,6 +242,12 @@ def main() -> None:
               f"{loop_time} {t['numpy'] * 1e3:>7.1f}ms {t['keras'] * 1e3:>7.1f}ms {t['eager'] * 1e3:>8.1f}ms | "
               f"{loop_ratio} {ratio['numpy']:>6.2f}x {ratio['keras']:>6.2f}x {ratio['eager']:>7.2f}x | "
               f"{t['numpy'] / t['keras']:>4.2f}x")
+        floors.append(f"{batch:>4} {steps:>4} {features:>3} {units:>4} | exps alone {t['exp'] * 1e3:>6.1f}ms | batched "
+                      f"products + exps {(t['batched'] + t['exp']) * 1e3:>6.1f}ms = "
+                      f"{(t['batched'] + t['exp']) / t['bound']:.2f}x the bound")
+    print("\nA floor for any numpy LSTM of this design: its products as arranged, plus the exponentials alone")
+    print("(every other elementwise operation and all Python overhead left out):")
+    print("\n".join(floors))
 
 
 if __name__ == "__main__":
