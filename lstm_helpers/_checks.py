@@ -11,6 +11,20 @@ import numbers
 import numpy as np
 
 
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type or dtype: a ``TypeError``, and a ``ValueError`` for older code."""
+
+
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` as a ``bool`` if it is one (numpy's included), else raise :class:`ArgumentTypeError`.
+
+    ``bool("no")`` is ``True``: a string or a number given as a flag would silently switch it on.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be True or False, got {value!r:.40} ({type(value).__name__})")
+    return bool(value)
+
+
 def check_int(name: str, value: object, *, minimum: int) -> int:
     """Return ``value`` as an ``int`` if it is an integer ``>= minimum``, else raise ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

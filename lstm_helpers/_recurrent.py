@@ -14,11 +14,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from lstm_helpers._checks import check_float_array, check_int, check_real
+from lstm_helpers._checks import ArgumentTypeError, check_bool, check_float_array, check_int, check_real
 
-
-class ArgumentTypeError(TypeError, ValueError):
-    """An argument of the wrong type or dtype: a ``TypeError``, and a ``ValueError`` for older code."""
 
 
 def check_floats(name: str, values: object, *, allow_nonfinite: bool = False) -> np.ndarray:
@@ -37,13 +34,6 @@ def check_finite(name: str, array: np.ndarray) -> None:
     finite = np.isfinite(array)
     if not finite.all():
         raise ValueError(f"{name} must be finite, got {int(array.size - finite.sum())} nan/inf values of {array.size}")
-
-
-def check_flag(name: str, value: object) -> bool:
-    """Return ``value`` as a ``bool`` if it is one (a string such as ``"no"`` would count as true)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ArgumentTypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
-    return bool(value)
 
 
 def check_sequence_batch(x: object, features: int) -> np.ndarray:

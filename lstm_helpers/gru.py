@@ -35,7 +35,7 @@ import numpy as np
 from lstm_helpers._recurrent import (
     StackedWeights,
     check_finite_results,
-    check_flag,
+    check_bool,
     check_init_arguments,
     check_same_shapes,
     check_sequence_batch,
@@ -81,7 +81,7 @@ class GRUWeights(StackedWeights):
     reset_after: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "reset_after", check_flag("reset_after", self.reset_after))
+        object.__setattr__(self, "reset_after", check_bool("reset_after", self.reset_after))
         self._store_as_arrays()
         W_x, W_h, b = self.W_x, self.W_h, self.b
         if W_h.ndim != 2 or W_h.shape[0] == 0 or W_h.shape[1] != 3 * W_h.shape[0]:
@@ -149,7 +149,7 @@ def init_gru(features: int, units: int, rng: np.random.Generator, reset_after: b
         If ``rng`` is not a Generator, ``reset_after`` not a bool or ``scale`` not a real number.
     """
     features, units, scale = check_init_arguments(features, units, rng, scale)
-    reset_after = check_flag("reset_after", reset_after)
+    reset_after = check_bool("reset_after", reset_after)
     bias_shape = (2, 3 * units) if reset_after else (3 * units,)
     return GRUWeights(
         W_x=rng.normal(0.0, scale / np.sqrt(features), size=(features, 3 * units)),

@@ -14,18 +14,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from lstm_helpers._checks import check_int
+from lstm_helpers._checks import check_bool, check_int
 from lstm_helpers.lstm_variants import VariantWeights
 
-
-def _check_bool(name: str, value: object) -> bool:
-    """Return ``value`` as a ``bool`` if it is one (numpy's included), else raise ``ValueError``.
-
-    ``bool("no")`` is ``True``: a string or a number would silently switch a variant on.
-    """
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r:.40} ({type(value).__name__})")
-    return bool(value)
 
 
 class VariantLSTMCell(keras.layers.Layer):
@@ -52,7 +43,7 @@ class VariantLSTMCell(keras.layers.Layer):
 
     def __init__(self, units: int, peephole: bool = False, coupled: bool = False, **kwargs):
         units = check_int("units", units, minimum=1)
-        peephole, coupled = _check_bool("peephole", peephole), _check_bool("coupled", coupled)
+        peephole, coupled = check_bool("peephole", peephole), check_bool("coupled", coupled)
         super().__init__(**kwargs)
         self.units, self.peephole, self.coupled = units, peephole, coupled
         self.gates = ("f", "c_tilde", "o") if coupled else ("i", "f", "c_tilde", "o")

@@ -22,7 +22,7 @@ import numpy as np
 from lstm_helpers._recurrent import (
     StackedWeights,
     check_finite_results,
-    check_flag,
+    check_bool,
     check_init_arguments,
     check_sequence_batch,
     check_state,
@@ -69,7 +69,7 @@ class VariantWeights(StackedWeights):
     coupled: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "coupled", check_flag("coupled", self.coupled))
+        object.__setattr__(self, "coupled", check_bool("coupled", self.coupled))
         self._store_as_arrays("peephole")
         check_weight_shapes(self.W_x, self.W_h, self.b, n_gates=len(self.gates))
         if self.peephole is not None:
@@ -138,7 +138,7 @@ def init_variant(features: int, units: int, rng: np.random.Generator, peephole: 
         If ``rng`` is not a Generator, a switch not a bool or ``scale`` not a real number.
     """
     features, units, scale = check_init_arguments(features, units, rng, scale)
-    peephole, coupled = check_flag("peephole", peephole), check_flag("coupled", coupled)
+    peephole, coupled = check_bool("peephole", peephole), check_bool("coupled", coupled)
     n_gates = 3 if coupled else 4
     b = np.zeros(n_gates * units)
     forget = 0 if coupled else 1

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import matplotlib as mpl
 import numpy as np
 
+from lstm_helpers._checks import check_bool
+
 __all__ = [
     "BOOK_STYLE", "COLORS", "DELTA_COLOR", "DIAGRAM_WIDTH", "GATE_COLORS", "GRU_HIGHLIGHTS",
     "LSTM_HIGHLIGHTS", "UNROLLED_CELLS", "draw_gru_cell", "draw_lstm_backward", "draw_lstm_cell",
@@ -338,12 +340,6 @@ def _check_choice(name: str, value, allowed: tuple) -> None:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
 
 
-def _check_bool(name: str, value) -> bool:
-    """Return ``value`` as a bool if it is one (numpy's included), else raise ValueError."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
-    return bool(value)
-
 
 def _prepare_axes(ax, y_min: float, y_max: float):
     """The Axes to draw on (a new figure of the book's width if ``ax`` is None), limits set."""
@@ -549,7 +545,7 @@ def draw_lstm_cell(ax=None, highlight: str | None = None, caption: bool = True):
     """
     _check_axes(ax)
     _check_choice("highlight", highlight, LSTM_HIGHLIGHTS)
-    caption = _check_bool("caption", caption)
+    caption = check_bool("caption", caption)
     with_caption = caption and highlight is not None
     ax = _prepare_axes(ax, _Y_CAPTION - 1.0 if with_caption else _Y_BOTTOM, _Y_TOP)
     sketch = _Sketch(ax, highlight)
@@ -604,7 +600,7 @@ def draw_lstm_backward(ax=None, caption: bool = True):
     >>> plt.close(ax.figure)
     """
     _check_axes(ax)
-    caption = _check_bool("caption", caption)
+    caption = check_bool("caption", caption)
     ax = _prepare_axes(ax, _Y_CAPTION - 1.75 if caption else _Y_BOTTOM, _Y_TOP)
     sketch = _Sketch(ax, mute_forward=True)
     _lstm_body(sketch, backward=True)
@@ -758,8 +754,8 @@ def draw_gru_cell(ax=None, highlight: str | None = None, reset_after: bool = Tru
     """
     _check_axes(ax)
     _check_choice("highlight", highlight, GRU_HIGHLIGHTS)
-    reset_after = _check_bool("reset_after", reset_after)
-    caption = _check_bool("caption", caption)
+    reset_after = check_bool("reset_after", reset_after)
+    caption = check_bool("caption", caption)
     ax = _prepare_axes(ax, _Y_CAPTION - 1.0 if caption else _Y_BOTTOM, _Y_TOP)
     sketch = _Sketch(ax, highlight)
     R, L = _OP_RADIUS, _LINEAR

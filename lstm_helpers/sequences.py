@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_helpers._checks import check_int, check_integer_array, check_strings
+from lstm_helpers._checks import check_bool, check_int, check_integer_array, check_strings
 
 # Clitics split off as in the Penn Treebank and GloVe's tokenizer: "don't" -> "do", "n't";
 # "it's" -> "it", "'s". Other inner apostrophes stay inside the word ("o'er").
@@ -75,12 +75,6 @@ def _check_ids(name: str, ids: object) -> np.ndarray:
         array = array.astype(np.int64)
     return check_integer_array(name, array)
 
-
-def _check_bool(name: str, value: object) -> bool:
-    """Return ``value`` if it is a bool (Python or numpy), else raise ``TypeError``: ``"no"`` is truthy."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r:.40} ({type(value).__name__})")
-    return bool(value)
 
 
 def _check_token_sequence(name: str, values: object) -> list[str]:
@@ -526,7 +520,7 @@ def count_batches(n_samples: int, batch_size: int, drop_remainder: bool = False)
     """
     n_samples = check_int("n_samples", n_samples, minimum=0)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    drop_remainder = _check_bool("drop_remainder", drop_remainder)
+    drop_remainder = check_bool("drop_remainder", drop_remainder)
     full, rest = divmod(n_samples, batch_size)
     return full + (1 if rest and not drop_remainder else 0)
 
@@ -575,8 +569,8 @@ def iterate_batches(
     if X.ndim == 0 or y.ndim == 0 or X.shape[0] != y.shape[0]:
         raise ValueError(f"X and y must have the same number of samples on axis 0, got {X.shape} and {y.shape}")
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    shuffle = _check_bool("shuffle", shuffle)
-    drop_remainder = _check_bool("drop_remainder", drop_remainder)
+    shuffle = check_bool("shuffle", shuffle)
+    drop_remainder = check_bool("drop_remainder", drop_remainder)
     if rng is not None and not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator or None, got {type(rng).__name__}")
     if shuffle and rng is None:
