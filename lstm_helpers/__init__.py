@@ -11,6 +11,10 @@ Submodules, one idea each:
 - ``lstm_helpers.language_model``: perplexity, bits per token, the unigram and bigram baselines, temperature
   sampling;
 - ``lstm_helpers.char_model``: a character-level LSTM language model in numpy (loss, gradients, sampling);
+- ``lstm_helpers.attention``: attention over an encoder's states in numpy (additive, dot and general scores,
+  masked softmax, context), forward and backward;
+- ``lstm_helpers.decoding``: greedy decoding, beam search with length normalisation, and exhaustive search over
+  any step function;
 - ``lstm_helpers.optim``: SGD with momentum and Adam in numpy, as Keras computes them;
 - ``lstm_helpers.adding``: the adding problem (data, baseline, training);
 - ``lstm_helpers.gradcheck`` / ``lstm_helpers.clipping``: gradient checking; clipping by global norm;
@@ -26,12 +30,13 @@ Importing the package does not import TensorFlow.
 """
 
 from lstm_helpers import (
-    adding, char_model, clipping, data, embeddings, gradcheck, gru, inspect_units, language_model, lstm, lstm_variants,
-    optim, plotting, poetry, rnn, sequences,
+    adding, attention, char_model, clipping, data, decoding, embeddings, gradcheck, gru, inspect_units, language_model,
+    lstm, lstm_variants, optim, plotting, poetry, rnn, sequences,
 )
 from lstm_helpers.repro import full_size, setup
 
 __all__ = [
-    "adding", "char_model", "clipping", "data", "embeddings", "full_size", "gradcheck", "gru", "inspect_units",
-    "language_model", "lstm", "lstm_variants", "optim", "plotting", "poetry", "rnn", "sequences", "setup",
+    "adding", "attention", "char_model", "clipping", "data", "decoding", "embeddings", "full_size", "gradcheck", "gru",
+    "inspect_units", "language_model", "lstm", "lstm_variants", "optim", "plotting", "poetry", "rnn", "sequences",
+    "setup",
 ]
