@@ -8,6 +8,8 @@ Submodules, one idea each:
 - ``lstm_helpers.rnn`` / ``lstm_helpers.lstm`` / ``lstm_helpers.gru``: numpy layers matching Keras, forward
   and backward;
 - ``lstm_helpers.lstm_variants``: peephole and coupled-gate LSTMs in numpy;
+- ``lstm_helpers.layer_norm_lstm``: the layer-normalised LSTM (Ba et al. 2016) in numpy, forward and backward
+  (its Keras cell is ``lstm_helpers.keras_layer_norm``, which imports TensorFlow and is not imported here);
 - ``lstm_helpers.language_model``: perplexity, bits per token, the unigram and bigram baselines, temperature
   sampling;
 - ``lstm_helpers.char_model``: a character-level LSTM language model in numpy (loss, gradients, sampling);
@@ -31,12 +33,12 @@ Importing the package does not import TensorFlow.
 
 from lstm_helpers import (
     adding, attention, char_model, clipping, data, decoding, embeddings, gradcheck, gru, inspect_units, language_model,
-    lstm, lstm_variants, optim, plotting, poetry, rnn, sequences,
+    layer_norm_lstm, lstm, lstm_variants, optim, plotting, poetry, rnn, sequences,
 )
 from lstm_helpers.repro import full_size, setup
 
 __all__ = [
     "adding", "attention", "char_model", "clipping", "data", "decoding", "embeddings", "full_size", "gradcheck", "gru",
-    "inspect_units", "language_model", "lstm", "lstm_variants", "optim", "plotting", "poetry", "rnn", "sequences",
-    "setup",
+    "inspect_units", "language_model", "layer_norm_lstm", "lstm", "lstm_variants", "optim", "plotting", "poetry", "rnn",
+    "sequences", "setup",
 ]
