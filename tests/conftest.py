@@ -58,3 +58,14 @@ def keras():
 
     keras_module.utils.set_random_seed(0)
     return keras_module
+
+
+@pytest.fixture
+def keras64(keras):
+    """Keras computing in float64 (layers, loss and optimiser variables), restored afterwards."""
+    previous = keras.config.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")  # layers follow the policy, which is fixed once any layer exists
+    yield keras
+    keras.config.set_floatx(previous[0])
+    keras.config.set_dtype_policy(previous[1])

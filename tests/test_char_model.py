@@ -12,16 +12,6 @@ from lstm_helpers.sequences import one_hot
 VOCAB, UNITS = 7, 5
 
 
-@pytest.fixture
-def keras64(keras):
-    """Keras computing in float64 (layers, loss and optimiser), restored afterwards."""
-    previous = keras.config.floatx(), keras.config.dtype_policy()
-    keras.config.set_floatx("float64")
-    keras.config.set_dtype_policy("float64")  # layers follow the policy, which is fixed once any layer exists
-    yield keras
-    keras.config.set_floatx(previous[0])
-    keras.config.set_dtype_policy(previous[1])
-
 
 def random_params(rng, vocab_size=VOCAB, units=UNITS):
     """Parameters with non-zero biases everywhere, so that every gradient entry is exercised."""

@@ -12,16 +12,6 @@ from lstm_helpers import optim
 SHAPES = {"W": (3, 4), "b": (4,)}
 
 
-@pytest.fixture
-def keras64(keras):
-    """Keras computing in float64 (optimiser variables included), restored afterwards."""
-    previous = keras.config.floatx(), keras.config.dtype_policy()
-    keras.config.set_floatx("float64")
-    keras.config.set_dtype_policy("float64")  # layers follow the policy, which is fixed once any layer exists
-    yield keras
-    keras.config.set_floatx(previous[0])
-    keras.config.set_dtype_policy(previous[1])
-
 
 def random_params(rng, dtype=np.float64):
     return {name: rng.normal(size=shape).astype(dtype) for name, shape in SHAPES.items()}
